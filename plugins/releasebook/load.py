@@ -1,0 +1,339 @@
+"""YAML to plain data, with source positions for every node and located problems for hostile input.
+
+The fast path composes with libyaml and builds data in one pass. Positions are found again only for the files
+that have something to report, by composing once more and walking to the offending node.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Problem
+
+try:
+    from yaml.cyaml import CParser
+except ImportError as missing:  # pragma: no cover - depends on how PyYAML was built
+    raise ImportError("releasebook needs PyYAML built with libyaml (yaml.cyaml.CParser is missing)") from missing
+
+PathPart = str | int
+DataPath = tuple[PathPart, ...]
+
+STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource caps that keep hostile input from costing time or memory."""
+
+    max_file_bytes: int = 1_048_576
+    max_depth: int = 32
+    max_records: int = 20_000
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2-like typing: no timestamps, no yes/no/on/off, no octal or sexagesimal numbers.
+
+    Anything that does not match stays text, so a value is never silently retyped into a date or a bool.
+    """
+
+
+_Resolver.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(INT_TAG, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    FLOAT_TAG,
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+
+
+class _Composer(CParser, _Resolver):  # type: ignore[misc]
+    """libyaml's parser and composer with the strict resolver above."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        _Resolver.__init__(self)
+
+
+@dataclass
+class Source:
+    """The decoded text of one file, with a line table that counts only `\\n` as a line break.
+
+    libyaml also breaks lines at U+2028, U+2029 and NEL; editors do not, so positions are computed here from the
+    character offset instead.
+    """
+
+    path: str
+    text: str
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, index) - 1
+        return line + 1, index - self._line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        lines = self.text.split("\n")
+        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+
+
+@dataclass
+class Document:
+    """One loaded file: its data (None when it could not be read) and the problems found while loading."""
+
+    source: Source
+    data: dict[str, Any] | None
+    problems: list[Problem]
+
+    def node_at(self, path: Sequence[PathPart]) -> tuple[Node | None, Node | None]:
+        """The (key node, value node) at a data path; for a path that does not exist, the nearest parent."""
+        root = compose(self.source.text)
+        key_node: Node | None = None
+        node: Node | None = root
+        for part in path:
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == part:
+                        key_node, node = k, v
+                        break
+                else:
+                    return key_node, node
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return key_node, node
+        return key_node, node
+
+    def locate(self, path: Sequence[PathPart], *, at_key: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of the value at `path` (or of its key), falling back to the nearest parent."""
+        key_node, node = self.node_at(path)
+        target = key_node if (at_key and key_node is not None) else node
+        if target is None:
+            return 1, 1
+        return self.source.position(target.start_mark.index)
+
+    def problem(
+        self, path: Sequence[PathPart], message: str, *, at_key: bool = False, severity: str = "error", rule: str = ""
+    ) -> Problem:
+        """A problem located at a data path in this file."""
+        line, col = self.locate(path, at_key=at_key)
+        return Problem(self.source.path, line, col, format_path(path), message, severity, rule)  # type: ignore[arg-type]
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """`checklists.pre_release.performance`, `features[2].title`: a data path as a reader writes it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def compose(text: str) -> Node | None:
+    """Compose one YAML document into nodes with libyaml (raises yaml.YAMLError on bad syntax)."""
+    composer = _Composer(text)
+    try:
+        node: Node | None = composer.get_single_node()
+    finally:
+        composer.dispose()
+    return node
+
+
+def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
+    """Anchors, aliases and explicit tags, each with its position (only run when the text could hold one)."""
+    parser = _Composer(source.text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            anchor = getattr(event, "anchor", None)
+            line, col = source.position(event.start_mark.index)
+            if isinstance(event, yaml.AliasEvent):
+                yield Problem(source.path, line, col, "", f"alias '*{anchor}' is not allowed: write the value out in full")
+            elif anchor is not None:
+                yield Problem(source.path, line, col, "", f"anchor '&{anchor}' is not allowed: write the value out in full")
+            tag = getattr(event, "tag", None)
+            if tag is not None and not isinstance(event, yaml.AliasEvent):
+                implicit = getattr(event, "implicit", True)
+                if implicit is not True and implicit != (True, True) and implicit != (True, False):
+                    yield Problem(source.path, line, col, "", f"explicit tag '{tag}' is not allowed: tags are never executed; remove it")
+    except yaml.YAMLError:
+        return  # the syntax error itself is reported by the main load
+    finally:
+        parser.dispose()
+
+
+def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
+    """Turn any PyYAML error into one located problem."""
+    if isinstance(error, yaml.reader.ReaderError):
+        line, col = source.position(max(error.position, 0))
+        char = error.character
+        what = f"character {char!r} (U+{ord(char):04X})" if isinstance(char, str) else "a byte sequence"
+        return Problem(source.path, line, col, "", f"{what} is not allowed in YAML: {error.reason}")
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, col = source.position(mark.index) if mark is not None else (1, 1)
+        problem = error.problem or "invalid YAML"
+        if "found character '\\t'" in problem or "found a tab character" in problem:
+            problem = "tab characters cannot indent YAML; indent with spaces"
+        elif "expected a single document" in str(error.context) or "but found another document" in problem:
+            problem = "a record file holds exactly one YAML document; remove the '---' separator and what follows"
+        elif "found undefined alias" in problem:
+            problem = "aliases are not allowed (and this one is undefined)"
+        context = f" ({error.context})" if error.context and "document" not in error.context else ""
+        return Problem(source.path, line, col, "", f"YAML syntax error: {problem}{context}")
+    return Problem(source.path, 1, 1, "", f"YAML error: {error}")  # pragma: no cover - every PyYAML error is marked
+
+
+class _Builder:
+    """Builds plain data from nodes, refusing duplicate keys, merge keys, non-text keys and deep nesting."""
+
+    def __init__(self, source: Source, limits: Limits) -> None:
+        self.source = source
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.too_deep = False
+
+    def _at(self, node: Node, message: str, path: DataPath) -> None:
+        line, col = self.source.position(node.start_mark.index)
+        self.problems.append(Problem(self.source.path, line, col, format_path(path), message))
+
+    def build(self, node: Node, path: DataPath = (), depth: int = 1) -> Any:
+        """Plain Python data for a node."""
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if depth > self.limits.max_depth:
+            self._at(node, f"nesting deeper than {self.limits.max_depth} levels is not allowed (max_depth)", path)
+            self.too_deep = True
+            return None
+        if isinstance(node, MappingNode):
+            result: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG):
+                    self._at(key_node, "a key must be plain text, not a list or mapping", path)
+                    continue
+                key = key_node.value
+                if key == "<<" and key_node.style is None:
+                    self._at(key_node, "merge keys ('<<') are not allowed: write the keys out in full", path)
+                    continue
+                if key_node.tag != STR_TAG:
+                    self._at(key_node, f"key '{key}' would be read as a {key_node.tag.rsplit(':', 1)[-1]}; "
+                             f"quote it: \"{key}\"", path)
+                    continue
+                here = self.source.position(key_node.start_mark.index)[0]
+                if key in first_line:
+                    self._at(key_node, f"duplicate key '{key}': first defined on line {first_line[key]}, "
+                             f"again on line {here}", (*path, key))
+                    continue
+                first_line[key] = here
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        raise TypeError(f"unexpected node {node!r}")  # pragma: no cover - libyaml only makes these three
+
+    def _scalar(self, node: ScalarNode, path: DataPath) -> Any:
+        tag, value = node.tag, node.value
+        if tag == STR_TAG:
+            return value
+        if tag == INT_TAG:
+            return int(value)
+        if tag == FLOAT_TAG:
+            return float(value)
+        if tag == BOOL_TAG:
+            return value.lower() == "true"
+        if tag == NULL_TAG:
+            return None
+        self._at(node, f"explicit tag '{tag}' is not allowed: tags are never executed; remove it", path)
+        return None
+
+
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
+def _too_big(path: str, size: int, limits: Limits) -> Problem:
+    return Problem(path, 1, 1, "", f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit "
+                   "(max_file_bytes)")
+
+
+def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[Problem]]:
+    """Bytes to text, refusing oversized, UTF-16 and non-UTF-8 input with a located problem."""
+    if len(raw) > limits.max_file_bytes:
+        return None, [_too_big(path, len(raw), limits)]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
+        return None, [Problem(path, 1, 1, "", "file is UTF-16 or UTF-32 encoded; save it as UTF-8")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        byte = raw[error.start]
+        return None, [Problem(path, line, col, "", f"file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Source(path, text), []
+
+
+def load_text(source: Source, limits: Limits = Limits()) -> Document:
+    """Parse one file's text into a Document; every failure becomes a located problem."""
+    text = source.text
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line, col = source.position(conflict.start())
+        return Document(source, None, [Problem(source.path, line, col, "", "unresolved Git conflict marker "
+                                               f"'{conflict.group().strip()}': finish the merge")])
+    forbidden = list(_scan_for_forbidden(source)) if ("&" in text or "!" in text) else []
+    if forbidden:
+        return Document(source, None, forbidden)
+    try:
+        root = compose(text)
+    except yaml.YAMLError as error:
+        return Document(source, None, [_describe_yaml_error(source, error)])
+    except RecursionError:
+        return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
+    if root is None:
+        return Document(source, None, [Problem(source.path, 1, 1, "", "file is empty: a record needs at least "
+                                               "version, date, type, status and summary")])
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        line, col = source.position(root.start_mark.index)
+        return Document(source, None, [Problem(source.path, line, col, "", f"the file holds {kind}; a record must be "
+                                               "a mapping of keys such as 'version: 2.4.0'")])
+    builder = _Builder(source, limits)
+    data = builder.build(root)
+    # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same run.
+    return Document(source, None if builder.too_deep else data, builder.problems)
+
+
+def load_file(path: Path, display: str, limits: Limits = Limits()) -> Document:
+    """Read and parse one file from disk."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:  # never read an oversized file into memory
+            return Document(Source(display, ""), None, [_too_big(display, size, limits)])
+        raw = path.read_bytes()
+    except OSError as error:
+        return Document(Source(display, ""), None, [Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")])
+    source, problems = decode(display, raw, limits)
+    if source is None:
+        return Document(Source(display, ""), None, problems)
+    return load_text(source, limits)

@@ -1,0 +1,147 @@
+"""The whole check in one call: discover, load, validate, apply the rules, and build the model."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+
+from .load import Document, Limits, load_file
+from .model import Policy, Release
+from .problems import Problem, count, sort_problems
+from .rules import check_rules
+from .settings import ConfigError, Settings
+from .validate import SchemaChecker, build_policy, build_release, policy_checks, record_checks
+
+RECORD_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass
+class Project:
+    """Everything known after a check: the policy, the valid releases, and every problem, sorted."""
+
+    settings: Settings
+    policy: Policy | None
+    releases: list[Release]
+    problems: list[Problem]
+    files: list[str] = field(default_factory=list)
+    config_problems: bool = False
+
+    @property
+    def errors(self) -> int:
+        """How many problems are errors."""
+        return count(self.problems, "error")
+
+    @property
+    def warnings(self) -> int:
+        """How many problems are warnings."""
+        return count(self.problems, "warning")
+
+    def summary(self) -> str:
+        """`17 files, 2 errors, 0 warnings`."""
+        files = len(self.files)
+        return (f"{files} file{'s' if files != 1 else ''}, {self.errors} error{'s' if self.errors != 1 else ''}, "
+                f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
+
+
+def discover(folder: Path) -> list[Path]:
+    """Every `*.yml`/`*.yaml` record below a folder, recursively, in a stable order (hidden folders skipped)."""
+    found: list[Path] = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(current) / name for name in names if name.endswith(RECORD_SUFFIXES)
+                     and not name.startswith("."))
+    return sorted(found)
+
+
+class Checker:
+    """Compiled schemas and the policy, reused across runs (the serve loop checks again on every save)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.release_schema = _load_schema(settings.schema_path(settings.schema, "release.schema.json"), settings)
+        self.policy_schema = _load_schema(settings.schema_path(settings.policy_schema, "policy.schema.json"), settings)
+
+    def load_policy(self) -> tuple[Policy | None, list[Problem]]:
+        """The policy, or the located problems that stop it from loading."""
+        path = self.settings.path(self.settings.policy)
+        display = self.settings.display(path)
+        if not path.is_file():
+            raise ConfigError(f"policy file not found: {display} (set the 'policy' option)")
+        document = load_file(path, display, Limits(max_depth=64))
+        problems = document.problems + self.policy_schema.check(document)
+        if not problems:
+            problems = policy_checks(document)
+        if problems or document.data is None:
+            return None, problems
+        return build_policy(document.data, display), []
+
+    def check_record(self, path: Path, policy: Policy | None) -> tuple[Document, list[Problem], Release | None]:
+        """Load and check one record; its Release when it is valid."""
+        display = self.settings.display(path)
+        document = load_file(path, display, self.settings.limits)
+        problems = document.problems + self.release_schema.check(document)
+        stem = path.name.rsplit(".", 1)[0]
+        problems += record_checks(document, policy, stem)
+        release = None
+        if not problems and document.data is not None and policy is not None:
+            release = build_release(document.data, policy, display)
+        return document, problems, release
+
+    def check(self, paths: list[Path] | None = None, only: set[str] | None = None) -> Project:
+        """Check records (default: everything under `releases_dir`) against the policy and each other.
+
+        With `only`, problems are reported for those files (and the policy) alone, while the rules still see the
+        whole history: a pre-commit hook passes just the changed files.
+        """
+        settings = self.settings
+        policy, problems = self.load_policy()
+        if paths is None:
+            folder = settings.path(settings.releases_dir)
+            if not folder.is_dir():
+                raise ConfigError(f"releases folder not found: {settings.display(folder)} (set 'releases_dir')")
+            paths = discover(folder)
+        files = [settings.display(p) for p in paths]
+        if len(paths) > settings.max_records:
+            problems.append(Problem(settings.display(settings.path(settings.releases_dir)), 1, 1, "",
+                                    f"{len(paths):,} records exceed the limit of {settings.max_records:,} "
+                                    "(max_records)"))
+            return Project(settings, policy, [], sort_problems(problems), files)
+        documents: dict[str, Document] = {}
+        releases: list[Release] = []
+        for path in paths:
+            document, found, release = self.check_record(path, policy)
+            problems.extend(found)
+            if release is not None:
+                releases.append(release)
+                documents[release.source] = document
+        problems.extend(check_rules(releases, documents))
+        if only is not None:
+            keep = only | {settings.display(settings.path(settings.policy))}
+            problems = [p for p in problems if p.file in keep]
+            files = [f for f in files if f in only]
+        if settings.enforce == "warning":
+            problems = [Problem(p.file, p.line, p.col, p.path, p.message, "warning", p.rule)
+                        if p.rule and p.rule != "duplicates" else p for p in problems]
+        return Project(settings, policy, releases, sort_problems(problems), files, config_problems=policy is None)
+
+
+def _load_schema(path: Path, settings: Settings) -> SchemaChecker:
+    try:
+        return SchemaChecker.from_file(path)
+    except FileNotFoundError as error:
+        raise ConfigError(f"schema file not found: {settings.display(path)}") from error
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"{settings.display(path)}: not a readable JSON schema: {error}") from error
+    except jsonschema.SchemaError as error:
+        raise ConfigError(f"{settings.display(path)}: not a valid Draft 2020-12 schema: {error.message}") from error
+
+
+def check_project(settings: Settings, paths: list[Path] | None = None) -> Project:
+    """One-shot check of a project (the CLI's `validate`)."""
+    return Checker(settings).check(paths)
+
+
+__all__ = ["Checker", "Project", "check_project", "discover"]

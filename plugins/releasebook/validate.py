@@ -1,0 +1,404 @@
+"""JSON Schema and per-record checks, turning every finding into a located Problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import semver
+from jsonschema.exceptions import ValidationError
+from referencing import Registry
+
+from .load import DataPath, Document, format_path
+from .model import (
+    Change,
+    Checklist,
+    ChecklistSpec,
+    Contact,
+    Criterion,
+    Incident,
+    ItemSpec,
+    ItemStatus,
+    Link,
+    NotesSection,
+    Policy,
+    Release,
+    Rollback,
+    Verification,
+)
+from .problems import Problem, did_you_mean
+
+_JSON_TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "nothing",
+}
+
+
+def _kind(value: Any) -> str:
+    """How a loaded YAML value reads to an author."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing (null)"
+
+
+class SchemaChecker:
+    """A compiled schema: a fast all-valid check, then readable located errors when it fails."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        jsonschema.Draft202012Validator.check_schema(schema)
+        self._slow = jsonschema.Draft202012Validator(
+            schema,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            registry=Registry(),  # an empty registry: no $ref is ever fetched from the network
+        )
+        self._fast = jsonschema_rs.validator_for(schema, validate_formats=True)
+        defs = schema.get("$defs", {})
+        version_pattern = schema.get("properties", {}).get("version", {}).get("pattern")
+        self._pattern_hints: dict[str, str] = {}
+        if version_pattern:
+            self._pattern_hints[version_pattern] = "version"
+        for name in ("url", "markdown", "title"):
+            if "pattern" in defs.get(name, {}):
+                self._pattern_hints[defs[name]["pattern"]] = name
+        date_pattern = schema.get("properties", {}).get("date", {}).get("pattern")
+        if date_pattern:
+            self._pattern_hints[date_pattern] = "date"
+
+    @classmethod
+    def from_file(cls, path: Path) -> SchemaChecker:
+        """Load and compile a schema file (raises OSError, ValueError or SchemaError on a bad schema)."""
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def check(self, document: Document) -> list[Problem]:
+        """Every schema violation in one loaded document, located."""
+        data = document.data
+        if data is None or self._fast.is_valid(data):
+            return []
+        problems: list[Problem] = []
+        for error in self._slow.iter_errors(data):
+            problems.extend(self._describe(document, error))
+        return problems
+
+    def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
+        path: DataPath = tuple(error.absolute_path)
+        instance = error.instance
+        kind = error.validator
+        value = error.validator_value
+        if kind == "required" and isinstance(instance, dict):
+            for name in value:
+                if name not in instance:
+                    if name == "note" and instance.get("status") == "skipped":
+                        message = "a skipped item needs a 'note' that says why it was skipped"
+                    else:
+                        message = f"missing required key '{name}'"
+                    yield document.problem(path, message)
+            return
+        if kind == "additionalProperties" and isinstance(instance, dict):
+            known = list(error.schema.get("properties", {}))
+            patterns = list(error.schema.get("patternProperties", {}))
+            for name in instance:
+                if name in known or any(re.search(p, name) for p in patterns):
+                    continue
+                hint = did_you_mean(name, known)
+                if not hint and known:
+                    hint = f" (known keys: {', '.join(known)})"
+                extra = "; team extensions need an 'x-' prefix" if patterns else ""
+                yield document.problem((*path, name), f"unknown key '{name}'{hint}{extra}", at_key=True)
+            return
+        if kind == "propertyNames":
+            return  # reported through the nested error for each bad name
+        yield document.problem(path, self._message(document, error, path))
+
+    def _message(self, document: Document, error: ValidationError, path: DataPath) -> str:
+        instance, kind, value = error.instance, error.validator, error.validator_value
+        if kind == "enum":
+            if instance == "skipped" and isinstance(value, list) and "done" in value:
+                return "'skipped' needs a note: write {status: skipped, note: \"why\"}"
+            choices = [str(v) for v in value]
+            hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else ""
+            return f"{_shown(instance)} is not one of: {', '.join(choices)}{hint}"
+        if kind == "const":
+            return f"{_shown(instance)} must be {_shown(value)}"
+        if kind == "type":
+            expected = value if isinstance(value, list) else [value]
+            wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
+            if "string" in expected and isinstance(instance, int | float | bool):
+                _, node = document.node_at(path)
+                written = getattr(node, "value", str(instance))
+                return (f"expected text, but {written} was read as {_kind(instance)}; "
+                        f"quote it: \"{written}\"")
+            if instance is None:
+                return f"expected {wanted}, but the value is empty"
+            return f"expected {wanted}, got {_kind(instance)}"
+        if kind == "pattern":
+            return self._pattern_message(instance, error.validator_value, path)
+        if kind == "format":
+            if value == "date":
+                return f"'{instance}' is not a real calendar date"
+            if value == "date-time":
+                return f"'{instance}' is not a real date and time"
+            return f"'{instance}' is not a valid {value}"
+        if kind == "minLength":
+            return "must not be empty" if value == 1 else f"must be at least {value} characters long"
+        if kind == "maxLength":
+            return f"is {len(instance)} characters long, over the limit of {value}"
+        if kind == "minimum":
+            return f"{_shown(instance)} is out of range: it must be at least {value}"
+        if kind == "maximum":
+            return f"{_shown(instance)} is out of range: it must be at most {value}"
+        if kind == "exclusiveMinimum":
+            return f"{_shown(instance)} is out of range: it must be greater than {value}"
+        if kind == "exclusiveMaximum":
+            return f"{_shown(instance)} is out of range: it must be less than {value}"
+        if kind == "minItems":
+            return f"needs at least {value} entr{'y' if value == 1 else 'ies'}"
+        return error.message
+
+    def _pattern_message(self, instance: Any, pattern: str, path: DataPath) -> str:
+        hint = self._pattern_hints.get(pattern)
+        if hint == "version":
+            return f"'{instance}' is not a SemVer 2.0.0 version{_semver_hint(str(instance))}"
+        if hint == "url":
+            return f"'{instance}' is not an http(s) URL: only http:// and https:// links are allowed"
+        if hint in ("markdown", "title"):
+            return "must not be blank"
+        if hint == "date":
+            return f"'{instance}' is not a date in YYYY-MM-DD form"
+        if path and path[-1] == "detected_at":
+            return (f"'{instance}' is not an ISO 8601 date-time with seconds and a time zone, "
+                    "e.g. 2026-08-12T14:05:00Z")
+        if len(path) >= 2 and path[-2] in ("pre_release", "deployment"):
+            return f"'{instance}' is not a valid checklist item id (lowercase letters, digits and '-')"
+        return f"'{instance}' does not match the pattern {pattern}"
+
+
+def _shown(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
+
+
+def _semver_hint(text: str) -> str:
+    """A short hint for the commonest SemVer mistakes."""
+    if re.match(r"^[vV]\d", text):
+        return f": drop the leading 'v' ({text[1:]})"
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        parts = text.split(".")
+        return f": use three numbers, e.g. {'.'.join(parts + ['0'] * (3 - len(parts)))}"
+    if re.search(r"-(?:.*\.)?0\d", text) and not re.search(r"\+", text.split("-", 1)[0]):
+        return ": numeric pre-release identifiers must not have leading zeros"
+    if re.match(r"^0\d|\.0\d", text):
+        return ": numbers must not have leading zeros"
+    return " (MAJOR.MINOR.PATCH, optionally -prerelease and +build)"
+
+
+# --- per-record checks that a schema cannot express ---------------------------------------------------------
+
+
+def record_checks(document: Document, policy: Policy | None, stem: str) -> list[Problem]:
+    """Checks against the file name and the policy: version equals the stem, checklist ids exist, real times."""
+    data = document.data
+    if data is None:
+        return []
+    problems: list[Problem] = []
+    version = data.get("version")
+    if isinstance(version, str) and version != stem:
+        problems.append(document.problem(("version",), f"version '{version}' does not match the file name "
+                                         f"'{stem}': rename the file to '{version}.yml' or fix the version"))
+    checklists = data.get("checklists")
+    if policy is not None and isinstance(checklists, dict):
+        for key, items in checklists.items():
+            spec = policy.checklist(key)
+            if spec is None or not isinstance(items, dict):
+                continue
+            known = [item.id for item in spec.items]
+            elsewhere = {item.id: other.key for other in policy.checklists if other.key != key for item in other.items}
+            for item_id in items:
+                if item_id not in known:
+                    if item_id in elsewhere:
+                        hint = f": it is a {elsewhere[item_id]} item; move it under checklists.{elsewhere[item_id]}"
+                    else:
+                        hint = did_you_mean(item_id, known) or f" (the {key} items are: {', '.join(known)})"
+                    problems.append(document.problem(("checklists", key, item_id),
+                                                     f"unknown {key} checklist item '{item_id}'{hint}", at_key=True))
+    incident = data.get("incident")
+    if isinstance(incident, dict) and isinstance(incident.get("detected_at"), str):
+        if _parse_datetime(incident["detected_at"]) is None and re.fullmatch(
+            r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", incident["detected_at"]
+        ):
+            problems.append(document.problem(("incident", "detected_at"),
+                                             f"'{incident['detected_at']}' is not a real date and time"))
+    return problems
+
+
+def _parse_datetime(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+    except ValueError:
+        return None
+
+
+# --- data to model ------------------------------------------------------------------------------------------
+
+
+def _changes(items: Iterable[dict[str, Any]] | None) -> tuple[Change, ...]:
+    return tuple(
+        Change(
+            title=item["title"],
+            description=item["description"],
+            refs=tuple(item.get("refs", ())),
+            migration=item.get("migration", ""),
+            impact=item.get("impact", ""),
+            workaround=item.get("workaround", ""),
+        )
+        for item in items or ()
+    )
+
+
+def build_checklists(data: dict[str, Any], policy: Policy) -> tuple[Checklist, ...]:
+    """The record's checklist state in the policy's order; items it leaves out are pending."""
+    recorded = data.get("checklists") or {}
+    result = []
+    for spec in policy.checklists:
+        entries = recorded.get(spec.key) or {}
+        items = []
+        for item in spec.items:
+            entry = entries.get(item.id, "pending")
+            if isinstance(entry, str):
+                entry = {"status": entry}
+            items.append(ItemStatus(
+                id=item.id,
+                text=item.text,
+                status=entry["status"],
+                conditional=item.conditional,
+                owner=entry.get("owner", ""),
+                evidence=entry.get("evidence", ""),
+                note=entry.get("note", ""),
+            ))
+        result.append(Checklist(spec.key, spec.title, tuple(items)))
+    return tuple(result)
+
+
+def build_release(data: dict[str, Any], policy: Policy, source: str) -> Release:
+    """A Release from a record that passed the schema and the record checks."""
+    rollback = data.get("rollback") or {}
+    verification = data.get("verification")
+    incident = data.get("incident")
+    detected = _parse_datetime(incident["detected_at"]) if incident else None
+    return Release(
+        version=data["version"],
+        semver=semver.Version.parse(data["version"]),
+        date=dt.date.fromisoformat(data["date"]),
+        type=data["type"],
+        status=data["status"],
+        summary=data["summary"],
+        source=source,
+        name=data.get("name", ""),
+        components=tuple(data.get("components", ())),
+        features=_changes(data.get("features")),
+        improvements=_changes(data.get("improvements")),
+        fixes=_changes(data.get("fixes")),
+        breaking_changes=_changes(data.get("breaking_changes")),
+        migration_steps=tuple(data.get("migration_steps", ())),
+        known_issues=_changes(data.get("known_issues")),
+        documentation=tuple(Link(link["title"], link["url"]) for link in data.get("documentation", ())),
+        checklists=build_checklists(data, policy),
+        rollback=Rollback(
+            plan=rollback.get("plan", ""),
+            target=rollback.get("target", ""),
+            steps=tuple(rollback.get("steps", ())),
+            feature_flags=tuple(rollback.get("feature_flags", ())),
+            database=rollback.get("database", ""),
+            contacts=tuple(Contact(c["role"], c.get("name", ""), c.get("contact", ""))
+                           for c in rollback.get("contacts", ())),
+        ),
+        verification=Verification(
+            {k: v for k, v in verification.items() if k != "notes"}, verification.get("notes", "")
+        ) if verification is not None else None,
+        incident=Incident(incident["summary"], detected, incident.get("severity", ""), incident.get("postmortem", ""))
+        if incident and detected else None,
+        extensions={k: v for k, v in data.items() if k.startswith("x-")},
+    )
+
+
+def build_policy(data: dict[str, Any], source: str) -> Policy:
+    """A Policy from data that passed the policy schema."""
+    criteria: list[Criterion] = []
+    for level in ("immediate", "consider"):
+        for entry in data["rollback_criteria"][level]:
+            criteria.append(Criterion(
+                id=entry["id"],
+                text=entry["text"],
+                field=entry["field"],
+                level=level,  # type: ignore[arg-type]
+                threshold=entry.get("threshold"),
+                unit=entry.get("unit", ""),
+                label=entry.get("label", ""),
+            ))
+    return Policy(
+        organization=data["organization"],
+        title=data["title"],
+        purpose=data["purpose"],
+        release_types={k: (v["title"], v["description"]) for k, v in data["release_types"].items()},
+        checklists=tuple(
+            ChecklistSpec(key, data["checklists"][key]["title"], tuple(
+                ItemSpec(item["id"], item["text"], bool(item.get("conditional", False)))
+                for item in data["checklists"][key]["items"]
+            ))
+            for key in ("pre_release", "deployment")
+        ),
+        incident_trigger=data["incident_playbook"]["trigger"],
+        playbook_steps=tuple(data["incident_playbook"]["steps"]),
+        on_call=tuple(entry["role"] for entry in data["on_call"]),
+        postmortem_hours=data["postmortem_hours"],
+        criteria=tuple(criteria),
+        rules=dict(data.get("rules", {})),
+        notes_template=tuple(NotesSection(s["heading"], s["guidance"]) for s in data.get("release_notes_template", ())),
+        source=source,
+    )
+
+
+def policy_checks(document: Document) -> list[Problem]:
+    """Checks on a schema-valid policy: item ids unique across both checklists, criterion ids unique."""
+    data = document.data
+    if data is None:
+        return []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for key in ("pre_release", "deployment"):
+        for index, item in enumerate(data["checklists"][key]["items"]):
+            where = f"{key}[{index}]"
+            if item["id"] in seen:
+                problems.append(document.problem(("checklists", key, "items", index, "id"),
+                                                 f"checklist item id '{item['id']}' is already used at {seen[item['id']]}"))
+            seen.setdefault(item["id"], where)
+    criteria_seen: set[str] = set()
+    for level in ("immediate", "consider"):
+        for index, entry in enumerate(data["rollback_criteria"][level]):
+            if entry["id"] in criteria_seen:
+                problems.append(document.problem(("rollback_criteria", level, index, "id"),
+                                                 f"criterion id '{entry['id']}' is used twice"))
+            criteria_seen.add(entry["id"])
+    return problems
+
+
+__all__ = ["SchemaChecker", "build_checklists", "build_policy", "build_release", "format_path", "policy_checks",
+           "record_checks"]
