@@ -117,7 +117,7 @@ class Checker:
             if release is not None:
                 releases.append(release)
                 documents[release.source] = document
-        problems.extend(check_rules(releases, documents))
+        problems.extend(check_rules(releases, documents, policy))
         if only is not None:
             keep = only | {settings.display(settings.path(settings.policy))}
             problems = [p for p in problems if p.file in keep]
