@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .history import (
+    OrderKey,
+    build_history,
+    find,
+    nearby_versions,
+    newest_first,
+    order_key,
+    parse_version,
+    verdict,
+    version_key,
+)
+from .model import Verification
 from .pipeline import Checker, Project, discover
 from .problems import Problem
 from .settings import ConfigError, Settings, find_config, settings_from_mkdocs
@@ -105,6 +119,180 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ERRORS if project.errors else EXIT_OK
 
 
+# --- verdict: the rollback decision for a deploy pipeline ---------------------------------------------------
+
+EXIT_CONSIDER, EXIT_IMMEDIATE = 3, 4
+VERDICT_EXIT: dict[str, int] = {"none": EXIT_OK, "no-data": EXIT_OK, "consider": EXIT_CONSIDER,
+                                "immediate": EXIT_IMMEDIATE}
+VERDICT_EPILOG = """\
+exit status:
+  0  no rollback indicated, or no verification data (nothing to decide on: record
+     verification values in the release or pass them as flags)
+  3  consider rollback
+  4  roll back immediately
+  2  usage or configuration problem: unknown version, invalid record or policy
+
+Flags override the recorded value of one criterion each; the rest come from the
+record's verification block. Thresholds come from policy.yml (strict: exactly 5 %
+error rate does not trigger). The version may be written as a tag (v2.4.0).
+"""
+
+
+def _number(low: float, high: float, *, above: bool = False) -> Callable[[str], float]:
+    """An argparse type for a finite number in [low, high] (or (low, high] with `above`)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        if not math.isfinite(value) or value > high or value < low or (above and value == low):
+            bound = f"greater than {low:g}" if above else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"{text} is out of range: it must be {bound}, at most {high:g}")
+        return value
+
+    return parse
+
+
+# (flag, verification field, argparse type or None for a boolean, help)
+VERDICT_FLAGS: tuple[tuple[str, str, Callable[[str], float] | None, str], ...] = (
+    ("--error-rate", "error_rate_percent", _number(0, 100), "error rate in percent of requests"),
+    ("--latency-ratio", "latency_ratio", _number(0, 1e6, above=True), "latency against baseline, e.g. 2.6"),
+    ("--critical-broken", "critical_functionality_broken", None, "critical functionality is broken"),
+    ("--data-integrity", "data_integrity_issue", None, "a data-integrity issue is detected"),
+    ("--security", "security_issue", None, "a security issue is detected"),
+    ("--noncritical-major", "noncritical_feature_major_issue", None, "a non-critical feature has major bugs"),
+    ("--complex-workaround", "complex_workaround", None, "the workaround is complex"),
+    ("--fix-hours", "estimated_fix_hours", _number(0, 1e6), "estimated hours to develop and test a fix"),
+)
+
+
+def add_verdict_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                       common: argparse.ArgumentParser) -> None:
+    """Register `releasebook verdict VERSION`."""
+    parser = commands.add_parser(
+        "verdict", parents=[common], help="rollback decision for one release; exit 0, 3 or 4",
+        description="Decide whether to roll back a release from its verification data and the policy's\n"
+                    "rollback criteria, and name the last known good release to roll back to.",
+        epilog=VERDICT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("version", metavar="VERSION", help="the release, e.g. 2.4.0 (build metadata ignored)")
+    values = parser.add_argument_group("verification values (override the record)")
+    for flag, field_name, parse, text in VERDICT_FLAGS:
+        if parse is None:
+            values.add_argument(flag, dest=field_name, action=argparse.BooleanOptionalAction, default=None,
+                                help=f"{text} (or, with --no-, is not)")
+        else:
+            values.add_argument(flag, dest=field_name, type=parse, default=None, metavar="N", help=text)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.set_defaults(handler=cmd_verdict)
+
+
+def _stem_key(file: str) -> OrderKey | None:
+    parsed = parse_version(Path(file).name.rsplit(".", 1)[0])
+    return version_key(parsed) if parsed is not None else None
+
+
+def _verdict_error(args: argparse.Namespace, out: TextIO, message: str,
+                   problems: Sequence[Problem] = ()) -> int:
+    """Report a usage error of `verdict` (stderr, and a JSON object on stdout with --format json)."""
+    if args.format == "json":
+        json.dump({"version": args.version, "error": message, "problems": [p.as_dict() for p in problems]},
+                  out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for problem in problems:
+            print(problem.format(), file=out)
+    print(f"releasebook: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_verdict(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the rollback verdict for one release; the exit status carries the decision."""
+    settings = load_settings(args)
+    project = Checker(settings).check()
+    if project.policy is None or project.config_problems:
+        return _verdict_error(args, out, f"the policy ({settings.policy}) is invalid", project.problems)
+    wanted = parse_version(args.version)
+    release = find(project.releases, args.version)
+    valid_sources = {r.source for r in project.releases}
+    invalid = [f for f in project.files if f not in valid_sources]
+    if release is None:
+        key = version_key(wanted) if wanted is not None else None
+        broken = [f for f in invalid if key is not None and _stem_key(f) == key]
+        if broken:
+            problems = [p for p in project.problems if p.file in broken]
+            return _verdict_error(args, out, f"the record for {args.version} ({', '.join(broken)}) is "
+                                  "invalid; fix the problems above first", problems)
+        known = [r.version for r in newest_first(project.releases)]
+        close = nearby_versions(args.version.strip().removeprefix("v"), known)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        return _verdict_error(args, out, f"no release record for version '{args.version}'{hint}")
+
+    history = build_history(project.releases, project.policy)
+    values = dict(release.verification.values) if release.verification is not None else {}
+    overridden = [name for _, name, _, _ in VERDICT_FLAGS if getattr(args, name) is not None]
+    values.update({name: getattr(args, name) for name in overridden})
+    notes = release.verification.notes if release.verification is not None else ""
+    evaluated = replace(release, verification=Verification(values, notes) if values else None)
+    result = verdict(evaluated, project.policy)
+    target = history.last_known_good.get(release.slug)
+    summary = history.rollback_summary(release)
+
+    warnings: list[str] = []
+    if release.slug not in history.explicit:
+        # A record left out for being invalid may sit between this release and its computed target.
+        mine, floor = order_key(release), order_key(target) if target is not None else None
+        unsure = [f for f in invalid
+                  if (k := _stem_key(f)) is None or (k < mine and (floor is None or k > floor))]
+        if unsure:
+            warnings.append(f"last known good may be wrong: {', '.join(unsure)} "
+                            f"{'is' if len(unsure) == 1 else 'are'} invalid and left out of the history")
+    own = [p for p in project.problems if p.file == release.source]
+    code = VERDICT_EXIT[result.decision]
+
+    if args.format == "json":
+        json.dump({
+            "version": release.version,
+            "file": release.source,
+            "decision": result.decision,
+            "label": result.label,
+            "exit_code": code,
+            "reasons": [{"level": r.criterion.level, "criterion": r.criterion.id, "field": r.criterion.field,
+                         "value": values.get(r.criterion.field), "threshold": r.criterion.threshold,
+                         "text": r.text} for r in result.reasons],
+            "last_known_good": target.version if target is not None else None,
+            "rollback": summary,
+            "values": values,
+            "overridden": overridden,
+            "warnings": warnings,
+            "problems": [p.as_dict() for p in own],
+        }, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        print(f"{release.version}: {result.label}", file=out)
+        for reason in result.reasons:
+            print(f"  {reason.criterion.level}: {reason.text}", file=out)
+        if result.decision == "no-data":
+            print(f"  record verification values in {release.source} or pass them as flags "
+                  "(--error-rate ...)", file=out)
+        elif values:
+            order = [c.field for c in project.policy.criteria if c.field in values]
+            shown = ", ".join(f"{name}={json.dumps(values[name])}{' (flag)' if name in overridden else ''}"
+                              for name in order)
+            print(f"  values: {shown}", file=out)
+        if result.decision in ("immediate", "consider"):
+            print(summary, file=out)
+        elif target is not None:
+            print(f"Last known good: {target.version}", file=out)
+        else:
+            print(summary, file=out)
+    for warning in warnings:
+        print(f"releasebook: warning: {warning}", file=sys.stderr)
+    for problem in own:
+        print(f"releasebook: note: {problem.format()}", file=sys.stderr)
+    return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="releasebook", description="Release records as code.")
@@ -121,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH", help="record files or folders (default: releases_dir)")
     validate.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format")
     validate.set_defaults(handler=cmd_validate)
+    add_verdict_parser(commands, common)
     return parser
 
 
