@@ -6,6 +6,7 @@ problems tagged with the rule family, at the severity that `policy.yml`'s `rules
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 
@@ -33,6 +34,7 @@ GATED_CHECKLISTS: dict[str, tuple[str, ...]] = {
     "rolled-back": ("pre_release",),
 }
 ROLLBACK_PLAN_ITEM = "rollback-plan"
+SUGGESTION_WINDOW = 10  # valid targets on each side of a missing one that did-you-mean considers
 
 
 def identity(release: Release) -> str:
@@ -222,7 +224,9 @@ def rollback_target(releases: Sequence[Release], policy: Policy | None,
     by_key: dict[OrderKey, Release] = {}
     for release in newest_first(releases):
         by_key.setdefault(order_key(release), release)
-    ordered: list[Release] | None = None
+    # Valid targets of a release are the released records below it: a prefix of this list.
+    released = sorted((r for r in releases if r.status == "released"), key=order_key)
+    released_keys = [order_key(r) for r in released]
     for release in releases:
         wanted = release.rollback.target
         if not wanted:
@@ -233,10 +237,12 @@ def rollback_target(releases: Sequence[Release], policy: Policy | None,
         if why is None:
             continue
         if target is None:
-            if ordered is None:  # only sorted when a target is wrong
-                ordered = newest_first(releases)
-            # Suggest only versions that would be valid targets, never the release itself or a newer one.
-            close = nearby_versions(wanted, [r.version for r in ordered if target_problem(release, r) is None])
+            # Suggest valid targets near the wanted version, from a small window so that many wrong targets
+            # in a large history stay cheap.
+            limit = bisect.bisect_left(released_keys, order_key(release))
+            at = bisect.bisect_left(released_keys, version_key(parsed), 0, limit) if parsed else limit
+            window = released[max(0, at - SUGGESTION_WINDOW):min(limit, at + SUGGESTION_WINDOW)]
+            close = nearby_versions(wanted, [r.version for r in reversed(window)])
             why += f" (did you mean {', '.join(close)}?)" if close else ""
         problems.append(_problem(documents, release, ("rollback", "target"),
                                  f"rollback.target {wanted} {why}", rule, severity))
