@@ -97,6 +97,13 @@ def test_unknown_version_exits_2_with_nearby_versions(project: Path) -> None:
                              "(did you mean 1.2.1, 1.2.0?)\n")
 
 
+def test_a_version_that_is_no_semver_is_a_usage_error(project: Path) -> None:
+    result = run_cli("verdict", "1.2", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == ("releasebook: error: '1.2' is not a SemVer version such as 2.4.0 "
+                             "(did you mean 1.2.1, 1.2.0?)\n")
+
+
 def test_the_example_history(tmp_path: Path) -> None:
     """The repository's own records: 2.3.0 was rolled back to its explicit target 2.2.1."""
     shutil.copytree(REPO / "releases", tmp_path / "releases")

@@ -227,6 +227,8 @@ def cmd_verdict(args: argparse.Namespace, out: TextIO) -> int:
         known = [r.version for r in newest_first(project.releases)]
         close = nearby_versions(args.version.strip().removeprefix("v"), known)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        if wanted is None:
+            return _verdict_error(args, out, f"'{args.version}' is not a SemVer version such as 2.4.0{hint}")
         return _verdict_error(args, out, f"no release record for version '{args.version}'{hint}")
 
     history = build_history(project.releases, project.policy)
