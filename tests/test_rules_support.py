@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from releasebook.model import Policy, Release
 from releasebook.pipeline import Checker, Project
+from releasebook.problems import Problem
 from releasebook.settings import Settings
 from releasebook.validate import build_release
 
@@ -77,6 +78,27 @@ def record(version: str, type_: str = "minor", status: str = "released", **field
         data["incident"] = {"summary": "It broke.", "detected_at": "2026-01-01T10:00:00Z"}
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}
+
+
+BREAKING = [{"title": "API v1 removed", "description": "Gone.", "migration": "Use v2."}]
+
+
+def checklists(**changes: Any) -> dict[str, dict[str, Any]]:
+    """All items done, with `changes` (item id with '-' written as '_') applied; None removes an item."""
+    result = all_done()
+    for name, value in changes.items():
+        item = name.replace("_", "-")
+        key = "pre_release" if item in item_ids("pre_release") else "deployment"
+        if value is None:
+            del result[key][item]
+        else:
+            result[key][item] = value
+    return result
+
+
+def only(project: Project, rule: str) -> list[Problem]:
+    """The problems of one rule family."""
+    return [p for p in project.problems if p.rule == rule]
 
 
 def make_project(root: Path, rules: dict[str, str] | None = None,
