@@ -94,9 +94,12 @@ class SchemaChecker:
         data = document.data
         if data is None or self._fast.is_valid(data):
             return []
+        errors = list(self._slow.iter_errors(data))
+        failed = {(tuple(error.absolute_path), error.validator) for error in errors}
         problems: list[Problem] = []
-        for error in self._slow.iter_errors(data):
-            problems.extend(self._describe(document, error))
+        for error in errors:
+            if not _redundant(error, failed):
+                problems.extend(self._describe(document, error))
         return problems
 
     def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
@@ -126,8 +129,6 @@ class SchemaChecker:
                 extra = "; team extensions need an 'x-' prefix" if patterns else ""
                 yield document.problem((*path, name), f"unknown key '{name}'{hint}{extra}", at_key=True)
             return
-        if kind == "propertyNames":
-            return  # reported through the nested error for each bad name
         yield document.problem(path, self._message(document, error, path))
 
     def _message(self, document: Document, error: ValidationError, path: DataPath) -> str:
@@ -190,9 +191,19 @@ class SchemaChecker:
         if path and path[-1] == "detected_at":
             return (f"'{instance}' is not an ISO 8601 date-time with seconds and a time zone, "
                     "e.g. 2026-08-12T14:05:00Z")
-        if len(path) >= 2 and path[-2] in ("pre_release", "deployment"):
-            return f"'{instance}' is not a valid checklist item id (lowercase letters, digits and '-')"
         return f"'{instance}' does not match the pattern {pattern}"
+
+
+def _redundant(error: ValidationError, failed: set[tuple[tuple[Any, ...], Any]]) -> bool:
+    """True for an error that only repeats a clearer one: one message per value is enough."""
+    path = tuple(error.absolute_path)
+    if error.validator == "format":  # '2026-3-2' is already 'not a date in YYYY-MM-DD form'
+        return (path, "pattern") in failed or (path, "type") in failed
+    if error.validator == "pattern" and (path, "minLength") in failed:  # '' is already 'must not be empty'
+        return True
+    # A checklist id that fails propertyNames is unknown to the policy too (the policy schema has the same
+    # pattern), and record_checks reports it at the key with a did-you-mean.
+    return "propertyNames" in error.schema_path
 
 
 def _shown(value: Any) -> str:
@@ -224,8 +235,10 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
     problems: list[Problem] = []
     version = data.get("version")
     if isinstance(version, str) and version != stem:
-        problems.append(document.problem(("version",), f"version '{version}' does not match the file name "
-                                         f"'{stem}': rename the file to '{version}.yml' or fix the version"))
+        suffix = Path(document.source.path).suffix or ".yml"
+        problems.append(document.problem(
+            ("version",), f"version '{version}' does not match the file name '{stem}': "
+            f"rename the file to '{version}{suffix}' or fix the version"))
     checklists = data.get("checklists")
     if policy is not None and isinstance(checklists, dict):
         for key, items in checklists.items():
