@@ -153,6 +153,8 @@ class SchemaChecker:
                         f"quote it: \"{written}\"")
             if instance is None:
                 return f"expected {wanted}, but the value is empty"
+            if isinstance(instance, str) and len(instance) <= 40:  # 'yes' for a boolean, '7' for a number
+                return f"expected {wanted}, got text '{instance}'"
             return f"expected {wanted}, got {_kind(instance)}"
         if kind == "pattern":
             return self._pattern_message(instance, value, path)
