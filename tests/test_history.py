@@ -24,7 +24,8 @@ from releasebook.history import (
     version_key,
 )
 from releasebook.model import Release
-from test_rules_support import release, repo_policy
+
+from .test_rules_support import release, repo_policy
 
 POLICY = repo_policy()
 

@@ -9,7 +9,8 @@ import pytest
 from releasebook.pipeline import Checker, Project
 from releasebook.problems import Problem
 from releasebook.settings import Settings
-from test_rules_support import (
+
+from .test_rules_support import (
     BREAKING,
     REPO,
     check,

@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_rules_support import POLICY_FILE, run_cli
+
+from .test_rules_support import POLICY_FILE, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "releases").is_dir())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_rules_support import (
+
+from .test_rules_support import (
     BREAKING,
     check,
     checklists,

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from releasebook.history import build_history, verdict
 from releasebook.model import Verdict
-from test_rules_support import release, repo_policy
+
+from .test_rules_support import release, repo_policy
 
 POLICY = repo_policy()
 

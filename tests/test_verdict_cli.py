@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from releasebook.cli import main
-from test_rules_support import REPO, make_project, record, run_cli, write, write_all
+
+from .test_rules_support import REPO, make_project, record, run_cli, write, write_all
 
 HEALTHY: dict[str, Any] = {
     "error_rate_percent": 0.4,

@@ -19,10 +19,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .problems import Problem
 
 try:
-    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+    from yaml._yaml import CParser
 except ImportError as missing:  # pragma: no cover - depends on how PyYAML was built
-    raise ImportError("releasebook needs PyYAML built with libyaml (yaml.cyaml.CParser is missing)") \
-        from missing
+    raise ImportError(
+        "releasebook needs PyYAML built with libyaml (yaml._yaml.CParser is missing)"
+    ) from missing
 
 PathPart = str | int
 DataPath = tuple[PathPart, ...]
@@ -70,9 +71,14 @@ class _Composer(CParser, _Resolver):
         _Resolver.__init__(self)
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+# Line breaks to libyaml (YAML 1.1) but not to editors: outside quotes they silently end a line.
+_HIDDEN_BREAK = re.compile("[\u2028\u2029\x85]")
+
+
 @dataclass
 class Source:
-    """The decoded text of one file, with a line table that counts only `\\n` as a line break.
+    """The decoded text of one file, with a line table whose line breaks are `\\n`, `\\r\\n` and a lone `\\r`.
 
     libyaml also breaks lines at U+2028, U+2029 and NEL; editors do not, so positions are computed here from
     the character offset instead.
@@ -85,14 +91,14 @@ class Source:
     def position(self, index: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         line = bisect.bisect_right(self._line_starts, index) - 1
         return line + 1, index - self._line_starts[line] + 1
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
-        lines = self.text.split("\n")
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+        lines = _LINE_BREAK.split(self.text)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 @dataclass
@@ -131,7 +137,12 @@ class Document:
         return self.source.position(target.start_mark.index)
 
     def problem(
-        self, path: Sequence[PathPart], message: str, *, at_key: bool = False, severity: str = "error",
+        self,
+        path: Sequence[PathPart],
+        message: str,
+        *,
+        at_key: bool = False,
+        severity: str = "error",
         rule: str = "",
     ) -> Problem:
         """A problem located at a data path in this file."""
@@ -157,6 +168,17 @@ def compose(text: str) -> Node | None:
     return node
 
 
+def _tag_message(tag: str) -> str:
+    """The refusal of an explicit tag, shown as written (`!!str`, not `tag:yaml.org,2002:str`)."""
+    if tag.startswith("tag:yaml.org,2002:"):
+        written = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+    elif tag.startswith("!"):
+        written = tag
+    else:
+        written = f"!<{tag}>"
+    return f"explicit tag '{written}' is not allowed: tags are never executed; remove it"
+
+
 def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
     """Anchors, aliases and explicit tags, each with its position (only run when the text could hold one)."""
     parser = _Composer(source.text)
@@ -166,8 +188,7 @@ def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
             anchor = getattr(event, "anchor", None)
-            mark = event.start_mark
-            line, col = source.position(mark.index) if mark is not None else (1, 1)
+            line, col = source.position(event.start_mark.index) if event.start_mark else (1, 1)
             if isinstance(event, yaml.AliasEvent):
                 yield Problem(source.path, line, col, "",
                               f"alias '*{anchor}' is not allowed: write the value out in full")
@@ -178,8 +199,7 @@ def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
             if tag is not None and not isinstance(event, yaml.AliasEvent):
                 implicit = getattr(event, "implicit", True)
                 if implicit is not True and implicit != (True, True) and implicit != (True, False):
-                    yield Problem(source.path, line, col, "",
-                                  f"explicit tag '{tag}' is not allowed: tags are never executed; remove it")
+                    yield Problem(source.path, line, col, "", _tag_message(tag))
     except yaml.YAMLError:
         return  # the syntax error itself is reported by the main load
     finally:
@@ -191,23 +211,56 @@ def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):
         line, col = source.position(max(error.position, 0))
         char = error.character
+        if isinstance(char, int):  # libyaml reports the code point, the pure-Python reader the character
+            char = chr(char)
         what = f"character {char!r} (U+{ord(char):04X})" if isinstance(char, str) else "a byte sequence"
         return Problem(source.path, line, col, "", f"{what} is not allowed in YAML: {error.reason}")
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
-        line, col = source.position(mark.index) if mark is not None else (1, 1)
+        index = mark.index if mark is not None else 0
+        hidden = _hidden_break_before(source.text, index)
+        if hidden is not None:
+            line, col = source.position(hidden)
+            code = f"U+{ord(source.text[hidden]):04X}"
+            return Problem(source.path, line, col, "", f"YAML syntax error: character {code} is a line break "
+                           "to YAML but not to editors; remove it or put the value in quotes")
+        line, col = source.position(index)
         problem = error.problem or "invalid YAML"
-        if "found character '\\t'" in problem or "found a tab character" in problem:
-            problem = "tab characters cannot indent YAML; indent with spaces"
-        elif "expected a single document" in str(error.context) or "but found another document" in problem:
-            problem = ("a record file holds exactly one YAML document; remove the '---' separator and what "
-                       "follows")
+        context = error.context or ""
+        if ("found character '\\t'" in problem or "found a tab character" in problem
+                or (problem.startswith("found character that cannot start any token")
+                    and source.text[index:index + 1] == "\t")):
+            problem, context = "tab characters cannot indent YAML; indent with spaces", ""
+        elif "expected a single document" in context or "but found another document" in problem:
+            problem = ("a record file holds exactly one YAML document; "
+                       "remove the '---' separator and what follows")
         elif "found undefined alias" in problem:
             problem = "aliases are not allowed (and this one is undefined)"
-        context = f" ({error.context})" if error.context and "document" not in error.context else ""
-        return Problem(source.path, line, col, "", f"YAML syntax error: {problem}{context}")
-    # Every PyYAML error is marked, so this is only a safety net.
+        if "document" in context:
+            context = ""
+        elif context and error.context_mark is not None and error.context_mark.index != index:
+            # "while scanning a quoted scalar" alone does not say which one: name where it starts.
+            start_line, start_col = source.position(error.context_mark.index)
+            context += f" that starts on line {start_line}, column {start_col}"
+        return Problem(source.path, line, col, "", f"YAML syntax error: {problem}"
+                       + (f" ({context})" if context else ""))
+    # Every PyYAML error is marked; this is only a safety net.
     return Problem(source.path, 1, 1, "", f"YAML error: {error}")  # pragma: no cover
+
+
+def _hidden_break_before(text: str, index: int) -> int | None:
+    """The offset of a U+2028/U+2029/NEL on the error's line or the line before, or None.
+
+    libyaml ends a line there (YAML 1.1), so an unquoted one breaks the structure and the error shows up a
+    little later; pointing at the character itself is the useful message.
+    """
+    line_start = text.rfind("\n", 0, index) + 1
+    previous_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+    found = _HIDDEN_BREAK.search(text, previous_start, index + 1)
+    return found.start() if found else None
+
+
+KEY_TAGS = (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG)
 
 
 class _Builder:
@@ -236,12 +289,11 @@ class _Builder:
             result: dict[str, Any] = {}
             first_line: dict[str, int] = {}
             for key_node, value_node in node.value:
-                scalar_tags = (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG)
-                if not isinstance(key_node, ScalarNode) or key_node.tag not in scalar_tags:
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in KEY_TAGS:
                     self._at(key_node, "a key must be plain text, not a list or mapping", path)
                     continue
                 key = key_node.value
-                if key == "<<" and key_node.style is None:
+                if key == "<<" and not key_node.style:
                     self._at(key_node, "merge keys ('<<') are not allowed: write the keys out in full", path)
                     continue
                 if key_node.tag != STR_TAG:
@@ -272,7 +324,7 @@ class _Builder:
             return value.lower() == "true"
         if tag == NULL_TAG:
             return None
-        self._at(node, f"explicit tag '{tag}' is not allowed: tags are never executed; remove it", path)
+        self._at(node, _tag_message(tag), path)
         return None
 
 
@@ -297,8 +349,8 @@ def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[P
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         byte = raw[error.start]
-        return None, [Problem(path, line, col, "",
-                              f"file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8")]
+        message = f"file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8"
+        return None, [Problem(path, line, col, "", message)]
     if text.startswith("\ufeff"):
         text = text[1:]
     return Source(path, text), []
@@ -321,8 +373,11 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
         return Document(source, None, [_describe_yaml_error(source, error)])
     except RecursionError:
         return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
-    if root is None:
-        return Document(source, None, [Problem(source.path, 1, 1, "", "file is empty: a record needs at "
+    if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and root.value == ""
+                        and not root.style):
+        # Nothing but whitespace, comments or document markers.
+        what = "holds only comments" if re.search(r"^\s*#", text, re.MULTILINE) else "is empty"
+        return Document(source, None, [Problem(source.path, 1, 1, "", f"file {what}: a record needs at "
                                                "least version, date, type, status and summary")])
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
@@ -344,8 +399,8 @@ def load_file(path: Path, display: str, limits: Limits = Limits()) -> Document:
             return Document(Source(display, ""), None, [_too_big(display, size, limits)])
         raw = path.read_bytes()
     except OSError as error:
-        return Document(Source(display, ""), None,
-                        [Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")])
+        problem = Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")
+        return Document(Source(display, ""), None, [problem])
     source, problems = decode(display, raw, limits)
     if source is None:
         return Document(Source(display, ""), None, problems)

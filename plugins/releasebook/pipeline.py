@@ -119,9 +119,9 @@ class Checker:
         for path in paths:
             document, found, release = self.check_record(path, policy)
             problems.extend(found)
+            documents[document.source.path] = document
             if release is not None:
                 releases.append(release)
-                documents[release.source] = document
         problems.extend(check_rules(releases, documents, policy))
         if only is not None:
             keep = only | {settings.display(settings.path(settings.policy))}

@@ -8,6 +8,9 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029",
+                              "\x85": "\\x85"})
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -24,7 +27,9 @@ class Problem:
     def format(self) -> str:
         """Render as `file:line:col: severity: message`, the form editors and CI understand."""
         rule = f" [{self.rule}]" if self.rule else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}{rule}"
+        # One problem per line: a key or value quoted in the message may hold a line break.
+        message = self.message.translate(_LINE_BREAKS)
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {message}{rule}"
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for the JSON reporter."""

@@ -10,6 +10,8 @@ import bisect
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 
+import semver
+
 from .history import (
     OrderKey,
     bump_bases,
@@ -69,23 +71,41 @@ def _recorded(documents: Mapping[str, Document], release: Release, *path: str) -
 # --- 7. duplicates ------------------------------------------------------------------------------------------
 
 
-def duplicate_versions(releases: Sequence[Release], documents: Mapping[str, Document]) -> list[Problem]:
-    """Two records with versions equal in precedence (or only by case): an error naming both files."""
+def version_identity(version: str) -> str | None:
+    """`identity` for a version as written in a record, or None when it is not SemVer."""
+    try:
+        parsed = semver.Version.parse(version)
+    except (ValueError, TypeError):
+        return None
+    return unicodedata.normalize("NFC", str(parsed.replace(build=None))).casefold()
+
+
+def duplicate_versions(documents: Mapping[str, Document]) -> list[Problem]:
+    """Two records with versions equal in precedence (or only by case): an error naming both files.
+
+    Every record with a SemVer version counts, valid or not, so a duplicate shows in the same run as the
+    record's other problems instead of only after they are fixed.
+    """
     problems: list[Problem] = []
-    first: dict[str, Release] = {}
-    for release in sorted(releases, key=lambda r: r.source):
-        key = identity(release)
-        if key in first:
-            other = first[key]
-            for this, that in ((release, other), (other, release)):
-                problems.append(_problem(
-                    documents, this, ("version",),
-                    f"version '{this.version}' duplicates '{that.version}' in {that.source}: "
-                    "build metadata and letter case do not make a different release",
-                    "duplicates", "error",  # never a warning: two pages and two histories for one version
-                ))
-        else:
-            first[key] = release
+    first: dict[str, tuple[str, str]] = {}
+    for source in sorted(documents):
+        data = documents[source].data
+        version = data.get("version") if data is not None else None
+        key = version_identity(version) if isinstance(version, str) else None
+        if key is None or version is None:
+            continue
+        if key not in first:
+            first[key] = (source, version)
+            continue
+        pair = ((source, version), first[key])
+        for (this, this_version), (that, that_version) in (pair, pair[::-1]):
+            if this_version == that_version:
+                message = (f"version '{this_version}' is also recorded in {that}: "
+                           "a release has exactly one record")
+            else:
+                message = (f"version '{this_version}' duplicates '{that_version}' in {that}: "
+                           "build metadata and letter case do not make a different release")
+            problems.append(documents[this].problem(("version",), message, rule="duplicates"))
     return problems
 
 
@@ -288,7 +308,7 @@ RULES: tuple[RuleCheck, ...] = (
 def check_rules(releases: Sequence[Release], documents: Mapping[str, Document],
                 policy: Policy | None) -> list[Problem]:
     """Every cross-release problem: duplicates, then each policy rule family."""
-    problems = duplicate_versions(releases, documents)
+    problems = duplicate_versions(documents)
     for rule in RULES:
         problems.extend(rule(releases, policy, documents))
     return problems

@@ -94,18 +94,20 @@ class SchemaChecker:
         data = document.data
         if data is None or self._fast.is_valid(data):
             return []
+        errors = list(self._slow.iter_errors(data))
+        failed = {(tuple(error.absolute_path), error.validator) for error in errors}
         problems: list[Problem] = []
-        for error in self._slow.iter_errors(data):
-            problems.extend(self._describe(document, error))
+        for error in errors:
+            if not _redundant(error, failed):
+                problems.extend(self._describe(document, error))
         return problems
 
     def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
         path: DataPath = tuple(error.absolute_path)
-        # The stubs type these as `Any | Unset`; a reported error always has them set.
         instance: Any = error.instance
         kind: Any = error.validator
         value: Any = error.validator_value
-        schema: Any = error.schema
+        schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
         if kind == "required" and isinstance(instance, dict):
             for name in value:
                 if name not in instance:
@@ -127,8 +129,6 @@ class SchemaChecker:
                 extra = "; team extensions need an 'x-' prefix" if patterns else ""
                 yield document.problem((*path, name), f"unknown key '{name}'{hint}{extra}", at_key=True)
             return
-        if kind == "propertyNames":
-            return  # reported through the nested error for each bad name
         yield document.problem(path, self._message(document, error, path))
 
     def _message(self, document: Document, error: ValidationError, path: DataPath) -> str:
@@ -144,8 +144,8 @@ class SchemaChecker:
         if kind == "const":
             return f"{_shown(instance)} must be {_shown(value)}"
         if kind == "type":
-            expected = value if isinstance(value, list) else [value]
-            wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in expected)
+            expected: list[str] = value if isinstance(value, list) else [value]
+            wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
             if "string" in expected and isinstance(instance, int | float | bool):
                 _, node = document.node_at(path)
                 written = getattr(node, "value", str(instance))
@@ -153,6 +153,8 @@ class SchemaChecker:
                         f"quote it: \"{written}\"")
             if instance is None:
                 return f"expected {wanted}, but the value is empty"
+            if isinstance(instance, str) and len(instance) <= 40:  # 'yes' for a boolean, '7' for a number
+                return f"expected {wanted}, got text '{instance}'"
             return f"expected {wanted}, got {_kind(instance)}"
         if kind == "pattern":
             return self._pattern_message(instance, value, path)
@@ -191,9 +193,19 @@ class SchemaChecker:
         if path and path[-1] == "detected_at":
             return (f"'{instance}' is not an ISO 8601 date-time with seconds and a time zone, "
                     "e.g. 2026-08-12T14:05:00Z")
-        if len(path) >= 2 and path[-2] in ("pre_release", "deployment"):
-            return f"'{instance}' is not a valid checklist item id (lowercase letters, digits and '-')"
         return f"'{instance}' does not match the pattern {pattern}"
+
+
+def _redundant(error: ValidationError, failed: set[tuple[tuple[Any, ...], Any]]) -> bool:
+    """True for an error that only repeats a clearer one: one message per value is enough."""
+    path = tuple(error.absolute_path)
+    if error.validator == "format":  # '2026-3-2' is already 'not a date in YYYY-MM-DD form'
+        return (path, "pattern") in failed or (path, "type") in failed
+    if error.validator == "pattern" and (path, "minLength") in failed:  # '' is already 'must not be empty'
+        return True
+    # A checklist id that fails propertyNames is unknown to the policy too (the policy schema has the same
+    # pattern), and record_checks reports it at the key with a did-you-mean.
+    return "propertyNames" in error.schema_path
 
 
 def _shown(value: Any) -> str:
@@ -218,15 +230,17 @@ def _semver_hint(text: str) -> str:
 
 
 def record_checks(document: Document, policy: Policy | None, stem: str) -> list[Problem]:
-    """Checks against the file name and the policy: version is the stem, checklist ids exist, real times."""
+    """What a schema cannot check: version equals the file stem, checklist ids exist, times are real."""
     data = document.data
     if data is None:
         return []
     problems: list[Problem] = []
     version = data.get("version")
     if isinstance(version, str) and version != stem:
-        problems.append(document.problem(("version",), f"version '{version}' does not match the file name "
-                                         f"'{stem}': rename the file to '{version}.yml' or fix the version"))
+        suffix = Path(document.source.path).suffix or ".yml"
+        problems.append(document.problem(
+            ("version",), f"version '{version}' does not match the file name '{stem}': "
+            f"rename the file to '{version}{suffix}' or fix the version"))
     checklists = data.get("checklists")
     if policy is not None and isinstance(checklists, dict):
         for key, items in checklists.items():
@@ -239,23 +253,20 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
             for item_id in items:
                 if item_id not in known:
                     if item_id in elsewhere:
-                        owner = elsewhere[item_id]
-                        hint = f": it is a {owner} item; move it under checklists.{owner}"
+                        other = elsewhere[item_id]
+                        hint = f": it is a {other} item; move it under checklists.{other}"
                     else:
                         hint = did_you_mean(item_id, known) or f" (the {key} items are: {', '.join(known)})"
-                    problems.append(document.problem(("checklists", key, item_id),
-                                                     f"unknown {key} checklist item '{item_id}'{hint}",
-                                                     at_key=True))
+                    problems.append(document.problem(
+                        ("checklists", key, item_id), f"unknown {key} checklist item '{item_id}'{hint}",
+                        at_key=True))
     incident = data.get("incident")
-    if (
-        isinstance(incident, dict)
-        and isinstance(incident.get("detected_at"), str)
-        and _parse_datetime(incident["detected_at"]) is None
-        and re.fullmatch(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)",
-                         incident["detected_at"])
-    ):
+    detected_at = incident.get("detected_at") if isinstance(incident, dict) else None
+    # Only a value of the right form is checked here; the schema's pattern reports any other text.
+    if (isinstance(detected_at, str) and _parse_datetime(detected_at) is None
+            and re.fullmatch(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", detected_at)):
         problems.append(document.problem(("incident", "detected_at"),
-                                         f"'{incident['detected_at']}' is not a real date and time"))
+                                         f"'{detected_at}' is not a real date and time"))
     return problems
 
 
@@ -398,9 +409,9 @@ def policy_checks(document: Document) -> list[Problem]:
         for index, item in enumerate(data["checklists"][key]["items"]):
             where = f"{key}[{index}]"
             if item["id"] in seen:
-                problems.append(document.problem(("checklists", key, "items", index, "id"),
-                                                 f"checklist item id '{item['id']}' is already used at "
-                                                 f"{seen[item['id']]}"))
+                problems.append(document.problem(
+                    ("checklists", key, "items", index, "id"),
+                    f"checklist item id '{item['id']}' is already used at {seen[item['id']]}"))
             seen.setdefault(item["id"], where)
     criteria_seen: set[str] = set()
     for level in ("immediate", "consider"):
