@@ -36,7 +36,7 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 # Line starts that would turn record text into structure of the changelog itself: headings, setext underlines
 # and link reference definitions (which could hijack the compare links at the bottom).
 _BLOCK_START = re.compile(r"^(\s{0,3})(#{1,6}(?=\s|$)|=+\s*$|-{3,}\s*$|\[[^\]]*\]:)")
-_PLAIN_SPECIALS = re.compile(r"([\\`*_\[\]#|!])")
+_PLAIN_SPECIALS = re.compile(r"([\\`*_\[\]])")
 
 
 def _escape_html(text: str) -> str:

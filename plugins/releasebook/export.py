@@ -220,7 +220,7 @@ def _feed_link(site_url: str, path: str) -> str:
     if site_base(site_url):
         return site_link(site_url, path)
     relative = posixpath.relpath(path.rstrip("/") or ".", posixpath.dirname(FEED_PATH))
-    return relative + ("/" if path.endswith("/") and relative != "." else "")
+    return relative + "/" if path.endswith("/") else relative
 
 
 def _urn(*parts: str) -> str:
