@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, changelog, export, scaffold
+from . import __version__, changelog, export, importer, scaffold
 from .history import build_history
 from .model import RELEASE_TYPES
 from .pipeline import Checker, Project, discover
@@ -167,7 +167,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE
 
 
-# --- new and changelog: authoring and publishing (issue 5) -------------------------------------------------
+# --- new, changelog and import: authoring and publishing (issue 5) ----------------------------------------
+
+
+def _schema_line(settings: Settings, record: Path, *, warn: bool = False) -> str:
+    """The modeline for a new record: the local schema by relative path, else the published one."""
+    schema_file = settings.path(settings.schema)
+    published = ""
+    if not schema_file.is_file() and export.site_base(settings.site_url):
+        published = export.schema_url(settings.site_url, "release.schema.json")
+    elif not schema_file.is_file() and warn:
+        print(f"releasebook: note: {settings.display(schema_file)} does not exist, so editors cannot use the "
+              "modeline yet; copy the schema there or set site_url to point at the published one",
+              file=sys.stderr)
+    return scaffold.modeline(record, schema_file, published)
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -195,16 +208,8 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     except scaffold.ScaffoldError as error:
         print(f"releasebook: error: {error}", file=sys.stderr)
         return EXIT_ERRORS
-    schema_file = settings.path(settings.schema)
-    published = ""
-    if not schema_file.is_file() and export.site_base(settings.site_url):
-        published = export.schema_url(settings.site_url, "release.schema.json")
-    elif not schema_file.is_file():
-        print(f"releasebook: note: {settings.display(schema_file)} does not exist, so editors cannot use the "
-              "modeline yet; copy the schema there or set site_url to point at the published one",
-              file=sys.stderr)
     text = scaffold.render_record(chosen, policy, date=date, name=name,
-                                  schema_line=scaffold.modeline(chosen.path, schema_file, published))
+                                  schema_line=_schema_line(settings, chosen.path, warn=True))
     display = settings.display(chosen.path)
     problems = scaffold.check_text(text, display, chosen.path.name.rsplit(".", 1)[0], policy,
                                    checker.release_schema)
@@ -267,9 +272,60 @@ def cmd_changelog(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Write one record per version of a Keep a Changelog file; never overwrite a record."""
+    settings = load_settings(args)
+    checker = Checker(settings)
+    policy, policy_problems = checker.load_policy()
+    if policy is None:
+        for problem in policy_problems:
+            print(problem.format(), file=sys.stderr)
+        print("releasebook: error: the policy has errors; fix it before importing", file=sys.stderr)
+        return EXIT_USAGE
+    source = Path(args.file)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {args.file}: {error}") from error
+    parsed = importer.parse_keepachangelog(text, source.as_posix())
+    folder = settings.path(settings.releases_dir)
+    files = discover(folder) if folder.is_dir() else []
+    project = checker.check(files)
+    types = importer.infer_types(parsed.versions, project.releases)
+    refused = list(parsed.skipped)
+    written: list[Path] = []
+    for item in parsed.versions:
+        existing = scaffold.occupied_by(item.version, [*files, *written])
+        if existing is not None:
+            refused.append(f"{settings.display(existing)} already holds {item.version}; not overwritten")
+            continue
+        target = folder / f"{item.version}.yml"
+        schema_line = _schema_line(settings, target)
+        record = importer.render_imported(item, types[item.version], source.name, schema_line)
+        problems = scaffold.check_text(record, settings.display(target), item.version, policy,
+                                       checker.release_schema)
+        if problems:
+            refused.extend(f"{source.as_posix()}:{item.line}: {item.version}: {p.message}" for p in problems)
+            continue
+        if not args.dry_run:
+            folder.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(record)
+        written.append(target)
+    for message in [*parsed.notes, *refused]:
+        print(f"releasebook: note: {message}", file=sys.stderr)
+    verb = "Would write" if args.dry_run else "Wrote"
+    print(f"{verb} {len(written)} record(s): {', '.join(settings.display(p) for p in written) or 'none'}.",
+          file=out)
+    if written:
+        print("They have no checklists (the changelog never recorded them), so the policy gate reports each "
+              "one until its checklist is filled in truthfully. Run `releasebook validate`.", file=out)
+    return EXIT_ERRORS if refused else EXIT_OK
+
+
 def add_publish_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                         common: argparse.ArgumentParser) -> None:
-    """The `new` and `changelog` subcommands."""
+    """The `new`, `changelog` and `import` subcommands."""
     new = commands.add_parser(
         "new", parents=[common], help="start a planned record for the next version",
         description="Write releases/<version>.yml: status planned, every checklist item pending, guidance "
@@ -290,6 +346,18 @@ def add_publish_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPa
     log.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format")
     log.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     log.set_defaults(handler=cmd_changelog)
+
+    imports = commands.add_parser(
+        "import", parents=[common], help="one record per version of a Keep a Changelog file",
+        description="Write releases/<version>.yml for every version in a Keep a Changelog file: status "
+        "released ([YANKED]: rolled-back), type from the bump, Added → features, Changed/Deprecated/Removed "
+        "→ improvements, Fixed/Security → fixes, no checklists. Never overwrites. Exit status: 0 all "
+        "written, 1 some versions skipped, 2 usage or configuration problems.")
+    imports.add_argument("source_format", choices=("keepachangelog",), metavar="FORMAT",
+                         help="the changelog's format: keepachangelog")
+    imports.add_argument("file", metavar="FILE", help="the changelog, e.g. CHANGELOG.md")
+    imports.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    imports.set_defaults(handler=cmd_import)
 
 
 if __name__ == "__main__":  # pragma: no cover

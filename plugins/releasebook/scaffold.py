@@ -227,7 +227,7 @@ def plan(
     return Plan(version, implied, target, base)
 
 
-def _yaml_string(text: str) -> str:
+def yaml_string(text: str) -> str:
     """A double-quoted YAML scalar (JSON strings are valid YAML), with the breaks YAML would fold escaped."""
     quoted = json.dumps(text, ensure_ascii=False)
     return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
@@ -257,9 +257,9 @@ def render_record(
     out.append(f"# Planned {chosen.type} release, created by `releasebook new`. Fill in the summary and\n")
     out.append("# the sections below, move checklist items along as the work happens, and run\n")
     out.append("# `releasebook validate` before each commit.\n")
-    out.append(f"version: {_yaml_string(chosen.version)}\n")
+    out.append(f"version: {yaml_string(chosen.version)}\n")
     if name:
-        out.append(f"name: {_yaml_string(name)}\n")
+        out.append(f"name: {yaml_string(name)}\n")
     else:
         out.append("# name: A short name for the release\n")
     out.append(f"date: \"{date.isoformat()}\"                # planned date; set the real one on release\n")
@@ -332,4 +332,5 @@ __all__ = [
     "render_record",
     "taken_cores",
     "waiting_prereleases",
+    "yaml_string",
 ]
