@@ -18,6 +18,7 @@ from releasebook.export import (
     release_compare_url,
     releases_json,
     schema_url,
+    site_files,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,3 +166,19 @@ def test_published_schema_still_validates_a_record() -> None:
     record["breaking_changes"][0].pop("migration")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(data).validate(record)
+
+
+def test_site_files(fixture_history: Any) -> None:
+    """Everything the site publishes, by path, with the warnings a front-end should log."""
+    settings, project, history = fixture_history
+    files, warnings = site_files(history, settings, policy=project.policy)
+    assert sorted(files) == ["releases/feed.xml", "releases/releases.json", "schemas/policy.schema.json",
+                             "schemas/release.schema.json"]
+    assert warnings == []
+    assert json.loads(files["releases/releases.json"])["format"] == 1
+    assert files["releases/feed.xml"].startswith('<?xml version="1.0" encoding="utf-8"?>')
+    # the fixture has no schemas/ folder: the packaged schemas are published, with $id from site_url
+    schema = json.loads(files["schemas/release.schema.json"])
+    assert schema["$id"] == "https://docs.example.com/product/schemas/release.schema.json"
+    _, bare_warnings = site_files(history, replace(settings, site_url=""), policy=project.policy)
+    assert len(bare_warnings) == 1 and "site_url" in bare_warnings[0]

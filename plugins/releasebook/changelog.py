@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from .export import head_compare_url, is_tagged, predecessors, repo_base, tag_name, version_link
 from .history import History
+from .links import head_compare_url, is_tagged, predecessors, repo_base, tag_name, version_link
 from .model import Change, Release
 from .settings import Settings
 

@@ -1,7 +1,8 @@
-"""Machine-readable outputs: the Atom feed, `releases.json`, published schemas and compare links.
+"""Machine-readable outputs: the Atom feed, `releases.json` and the published schemas.
 
 Pure functions of the history and settings: no MkDocs, no build clock. The plugin writes their output into the
-site; anything else (a script, another generator) can call them the same way.
+site; anything else (a script, another generator) can call them the same way. Page paths and compare links
+live in links.py and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,12 +17,26 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import nh3
 
 from . import __version__
 from .history import History
+from .links import (
+    compare_url,
+    head_compare_url,
+    is_http_url,
+    is_tagged,
+    page_path,
+    predecessors,
+    release_compare_url,
+    repo_base,
+    site_base,
+    site_link,
+    tag_name,
+    tag_url,
+    version_link,
+)
 from .model import Change, Checklist, Policy, Release, Verdict
 from .settings import Settings
 
@@ -29,110 +44,12 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_PATH = "releases/feed.xml"
 JSON_PATH = "releases/releases.json"
 JSON_FORMAT = 1
-TAGGED_STATUSES = ("released", "rolled-back")
 EPOCH = "1970-01-01T00:00:00Z"
 
 # Characters XML 1.0 cannot hold even escaped; a YAML escape such as "\x01" can put them into a record.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _HTML_TAGS = {"p", "ul", "li", "strong", "em", "code", "h3", "a"}
-
-
-# --- URLs and compare links ---------------------------------------------------------------------------------
-
-
-def site_base(site_url: str) -> str:
-    """`site_url` with exactly one trailing slash, or an empty string when it is not set."""
-    return site_url.rstrip("/") + "/" if site_url.strip() else ""
-
-
-def page_path(release: Release) -> str:
-    """The notes page of a release, relative to the site root (`releases/2.4.0/`)."""
-    return f"releases/{release.slug}/"
-
-
-def site_link(site_url: str, path: str) -> str:
-    """An absolute URL under `site_url`, or the site-relative path when `site_url` is empty."""
-    base = site_base(site_url)
-    return base + path.lstrip("/") if base else path
-
-
-def tag_name(tag_format: str, release: Release) -> str:
-    """The Git tag of a release: `tag_format` with `{version}` replaced (default `v{version}`)."""
-    return tag_format.replace("{version}", release.version)
-
-
-def _http_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def repo_base(settings: Settings) -> str | None:
-    """`repo_url` without a trailing slash, or None unless it is an http(s) URL (no `javascript:` links)."""
-    return settings.repo_url.strip().rstrip("/") if _http_url(settings.repo_url) else None
-
-
-def tag_ref(settings: Settings, release: Release) -> str:
-    """A release's tag, percent-encoded for use in a URL path (`+` in build metadata becomes `%2B`)."""
-    return quote(tag_name(settings.tag_format or "v{version}", release))
-
-
-def compare_url(settings: Settings, older: Release, newer: Release) -> str | None:
-    """`<repo_url>/compare/<older tag>...<newer tag>`, or None when `repo_url` is not an http(s) URL."""
-    repo = repo_base(settings)
-    return f"{repo}/compare/{tag_ref(settings, older)}...{tag_ref(settings, newer)}" if repo else None
-
-
-def head_compare_url(settings: Settings, newest: Release) -> str | None:
-    """`<repo_url>/compare/<tag>...HEAD`: what has changed since the newest tagged release."""
-    repo = repo_base(settings)
-    return f"{repo}/compare/{tag_ref(settings, newest)}...HEAD" if repo else None
-
-
-def tag_url(settings: Settings, release: Release) -> str | None:
-    """`<repo_url>/releases/tag/<tag>`, for a release with no predecessor; None without an http(s) repo."""
-    repo = repo_base(settings)
-    return f"{repo}/releases/tag/{tag_ref(settings, release)}" if repo else None
-
-
-def version_link(settings: Settings, release: Release, previous: Release | None) -> str | None:
-    """The compare link from `previous` to `release`, or the release's tag page when there is no previous."""
-    if previous is not None:
-        return compare_url(settings, previous, release)
-    return tag_url(settings, release)
-
-
-def is_tagged(release: Release) -> bool:
-    """Released and rolled-back records shipped, so they have a tag; upcoming ones do not have one yet."""
-    return release.status in TAGGED_STATUSES
-
-
-def predecessors(history: History) -> dict[str, Release | None]:
-    """For every release, the next older record in precedence that has a tag (the base of its compare link).
-
-    Precedence order keeps each line together: a backport 1.10.1 follows 1.10.0 even when it shipped after
-    2.0.0, and 2.0.0 follows its last release candidate. Planned and in-progress records are skipped: they
-    have no tag.
-    """
-    result: dict[str, Release | None] = {}
-    last: Release | None = None
-    for release in reversed(history.releases):
-        result[release.slug] = last
-        if is_tagged(release):
-            last = release
-    return result
-
-
-def release_compare_url(history: History, settings: Settings, release: Release) -> str | None:
-    """The diff link shown on a notes page: from the predecessor's tag to this release's tag.
-
-    None for upcoming releases (no tag yet), without `repo_url`, and for the very first release, which has
-    nothing to compare against (use `tag_url` there).
-    """
-    if not is_tagged(release):
-        return None
-    before = predecessors(history).get(release.slug)
-    return compare_url(settings, before, release) if before is not None else None
 
 
 # --- Atom feed ----------------------------------------------------------------------------------------------
@@ -203,7 +120,7 @@ def entry_html(release: Release, notes_url: str) -> str:
         parts.append(f"<h3>Breaking changes</h3>{_change_items(release.breaking_changes, breaking=True)}")
     if release.known_issues:
         parts.append(f"<h3>Known issues</h3>{_change_items(release.known_issues)}")
-    if _http_url(notes_url):
+    if is_http_url(notes_url):
             parts.append(f'<p><a href="{html.escape(notes_url)}">Full release notes</a></p>')
     return str(nh3.clean("".join(parts), tags=_HTML_TAGS, attributes={"a": {"href"}},
                          url_schemes={"http", "https"}, link_rel=None))
@@ -265,7 +182,7 @@ def atom_feed(
     for release in entries:
         link = _feed_link(site_url, path_of(release))
         entry = ET.SubElement(feed, "entry")
-        ET.SubElement(entry, "id").text = link if _http_url(link) else _urn(organization, release.slug)
+        ET.SubElement(entry, "id").text = link if is_http_url(link) else _urn(organization, release.slug)
         ET.SubElement(entry, "title").text = _xml_text(release.title)
         ET.SubElement(entry, "updated").text = _timestamp(release.date)
         ET.SubElement(entry, "published").text = _timestamp(release.date)
@@ -424,6 +341,34 @@ def published_schema(path: Path, site_url: str, name: str) -> str:
     return json.dumps(published, indent=2, ensure_ascii=False) + "\n"
 
 
+# --- everything the site publishes --------------------------------------------------------------------------
+
+
+def site_files(
+    history: History,
+    settings: Settings,
+    *,
+    policy: Policy | None = None,
+    pages_url: Callable[[Release], str] | None = None,
+) -> tuple[dict[str, str], list[str]]:
+    """The machine-readable files of the site by path (feed, JSON index, both schemas), and warnings to log.
+
+    A front-end writes each text at its path under the site root: the MkDocs plugin as generated files in
+    `on_files`, another generator into its output folder.
+    """
+    files = {
+        FEED_PATH: atom_feed(history, settings, policy=policy, pages_url=pages_url),
+        JSON_PATH: releases_json(history, settings),
+        "schemas/release.schema.json": published_schema(
+            settings.schema_path(settings.schema, "release.schema.json"), settings.site_url,
+            "release.schema.json"),
+        "schemas/policy.schema.json": published_schema(
+            settings.schema_path(settings.policy_schema, "policy.schema.json"), settings.site_url,
+            "policy.schema.json"),
+    }
+    return files, feed_warnings(settings)
+
+
 __all__ = [
     "FEED_PATH",
     "JSON_FORMAT",
@@ -444,6 +389,7 @@ __all__ = [
     "repo_base",
     "schema_url",
     "site_base",
+    "site_files",
     "site_link",
     "tag_name",
     "tag_url",
