@@ -19,7 +19,7 @@ from releasebook.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "history"
-GOLDENS = Path(__file__).resolve().parent / "goldens"
+GOLDENS = Path(__file__).resolve().parent / "goldens" / "render"
 
 # MkDocs always loads toc, tables and fenced_code; the rest is what the site's mkdocs.yml enables.
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "pymdownx.details",

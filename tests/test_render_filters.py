@@ -22,7 +22,8 @@ from releasebook.render_filters import (
     split_code,
     yaml_str,
 )
-from render_helpers import Elements, live_markup, to_html
+
+from .render_helpers import Elements, live_markup, to_html
 
 
 def block_html(text: str) -> str:

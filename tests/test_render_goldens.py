@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from render_helpers import FIXTURE, GOLDENS, Rendered, render_project
+
+from .render_helpers import FIXTURE, GOLDENS, Rendered, render_project
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 from releasebook.sanitize import sanitize_html
-from render_helpers import FIXTURE, Elements, live_markup, render_project, to_html
+
+from .render_helpers import FIXTURE, Elements, live_markup, render_project, to_html
 
 MATERIAL = """
 !!! danger "Rolled back"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from releasebook.history import build_history
 from releasebook.render import INDEX_PATH, POLICY_PATH, STATUS_PATH, macros_variables, page_path, render_site
 from releasebook.settings import ConfigError
-from render_helpers import (
+
+from .render_helpers import (
     FIXTURE,
     ROOT,
     Elements,
@@ -254,7 +257,8 @@ def test_notes_show_last_known_good_and_verdict(fixture: Rendered) -> None:
     assert "- **Last known good:** [2.0.0+build.7](../2.0.0/index.md) (named in this record)" in body
     assert "Roll back immediately (error rate 7.4 % exceeds 5 %; p95 latency ratio 2.6x exceeds 2x;" in body
     assert "(the nearest earlier released version)" in fixture.body("releases/1.10.1/index.md")
-    assert "there is nothing to roll back to" in fixture.body("releases/1.9.0/index.md")
+    assert "- **Last known good:** none. Nothing to roll back to: 1.9.0 is the first release." \
+        in fixture.body("releases/1.9.0/index.md")
 
 
 # --- checklist pages ----------------------------------------------------------------------------------------
@@ -341,8 +345,21 @@ def test_runbook_target_explicit_computed_or_none(fixture: Rendered) -> None:
         in fixture.body("releases/2.1.0/rollback.md")
     assert "Roll back to **[1.10.0](../1.10.0/index.md)**, the last known good release" \
         in fixture.body("releases/1.10.1/rollback.md")
-    assert "**Nothing to roll back to:** no version before 1.9.0 has status released." \
+    assert "**Nothing to roll back to: 1.9.0 is the first release.**" \
         in fixture.body("releases/1.9.0/rollback.md")
+
+
+def test_runbook_explains_an_unusable_rollback_target(fixture: Rendered) -> None:
+    """With the rollback-target rule at warning, a bad target is named and the computed one is used."""
+    assert fixture.project.policy is not None
+    releases = [replace(r, rollback=replace(r.rollback, target="2.1.1")) if r.slug == "2.0.0" else r
+                for r in fixture.history.releases]
+    history = build_history(releases, fixture.project.policy)
+    pages = {p.path: p.content for p in render_site(fixture.project, history, fixture.settings)}
+    body = pages["releases/2.0.0/rollback.md"]
+    assert "Roll back to **[1.10.1](../1.10.1/index.md)**, the last known good release" in body
+    assert '!!! warning "Rollback target not used"\n    This record names `2.1.1` as its rollback target, ' \
+           "but that version is not below 2.0.0+build.7 in precedence" in body
 
 
 def test_runbook_incident_and_post_mortem_deadline_in_utc(fixture: Rendered) -> None:

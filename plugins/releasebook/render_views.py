@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import semver
-
-from .history import History
+from .history import History, target_problem
 from .model import (
     RULE_FAMILIES,
     Criterion,
@@ -179,6 +177,10 @@ class Target:
     explicit: bool
     requested: str
     linked: bool
+    summary: str
+    """The history's sentence for it: `Roll back to 2.2.1`, or why there is nothing to roll back to."""
+    problem: str = ""
+    """Why a `rollback.target` the record names is not used (it names no record, is not below, ...)."""
 
     @property
     def version(self) -> str:
@@ -192,8 +194,8 @@ class Target:
 
     @property
     def unresolved(self) -> bool:
-        """The record names a `rollback.target` that is not a known record."""
-        return bool(self.requested) and not self.explicit
+        """The record names a `rollback.target` that cannot be used, so the computed target applies."""
+        return bool(self.problem)
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,9 @@ def build_views(history: History, policy: Policy, linked: frozenset[str] | None)
     for release in history.releases:
         target = history.last_known_good.get(release.slug)
         requested = release.rollback.target
-        explicit = bool(requested) and target is not None and _same_version(target, requested)
+        explicit = release.slug in history.explicit
+        problem = "" if explicit or not requested else (
+            target_problem(release, history.find(requested)) or "cannot be used")
         views.append(ReleaseView(
             release=release,
             slug=release.slug,
@@ -376,7 +380,8 @@ def build_views(history: History, policy: Policy, linked: frozenset[str] | None)
                 "fixes": len(release.fixes),
                 "breaking": len(release.breaking_changes),
             },
-            target=Target(target, explicit, requested, target is not None and _is_linked(target, linked)),
+            target=Target(target, explicit, requested, target is not None and _is_linked(target, linked),
+                          history.rollback_summary(release), problem),
             verdict=VerdictView(history.verdicts[release.slug]),
             readiness=readiness(release),
         ))
@@ -385,13 +390,6 @@ def build_views(history: History, policy: Policy, linked: frozenset[str] | None)
 
 def _is_linked(release: Release, linked: frozenset[str] | None) -> bool:
     return linked is None or release.slug in linked
-
-
-def _same_version(release: Release, version: str) -> bool:
-    try:
-        return bool(release.semver.replace(build=None) == semver.Version.parse(version).replace(build=None))
-    except ValueError:
-        return False
 
 
 def major_groups(views: Sequence[ReleaseView]) -> tuple[ReleaseGroup, ...]:
