@@ -22,7 +22,7 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "history"
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "render"
 
 # MkDocs always loads toc, tables and fenced_code; the rest is what the site's mkdocs.yml enables.
-EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "pymdownx.details",
+EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html", "pymdownx.details",
               "pymdownx.superfences", "pymdownx.tasklist", "pymdownx.tabbed", "pymdownx.emoji"]
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": True},

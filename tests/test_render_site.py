@@ -93,6 +93,34 @@ def test_front_matter_and_navigation_flags(name: str, request: pytest.FixtureReq
         assert "None" not in re.sub(r"`[^`]*`", "", body), page.path
 
 
+class TextNodes(Elements):
+    """Text nodes one by one, to find a line that Markdown swallowed into the paragraph above it."""
+
+    def __init__(self, html: str) -> None:
+        self.nodes: list[str] = []
+        super().__init__(html)
+
+    def handle_data(self, data: str) -> None:
+        super().handle_data(data)
+        self.nodes.append(data)
+
+
+@pytest.mark.parametrize("name", ["fixture", "example"])
+def test_no_list_item_is_swallowed_into_a_paragraph(name: str, request: pytest.FixtureRequest) -> None:
+    """In the HTML, no paragraph contains a line that was meant to start a list item (lazy continuation)."""
+    rendered: Rendered = request.getfixturevalue(name)
+    for page in rendered.pages:
+        for node in TextNodes(to_html(page.content)).nodes:
+            assert not re.search(r"\n[ \t]*([-*+]|\d+\.)[ \t]", node), (page.path, node)
+
+
+def test_index_html_has_one_list_item_per_release(fixture: Rendered) -> None:
+    """Every entry is its own list item in the built page, not text inside the previous one."""
+    html = to_html(fixture.page(INDEX_PATH).content)
+    entries = re.findall(r"<li>\s*<p><strong><a href=\"([^\"]+)/index\.md\">", html)
+    assert len(entries) == len(fixture.history.releases)
+
+
 def test_edit_links_point_at_the_records(fixture: Rendered) -> None:
     """Release pages name their YAML record; the policy page names policy.yml; the overviews have none."""
     assert fixture.page("releases/2.0.0/checklist.md").source == "releases/2.0.0+build.7.yml"

@@ -202,6 +202,12 @@ def _line_start_overrides(line: str, *, previous_blank: bool, inline: bool) -> d
         if rest.startswith(marker):
             overrides[position] = replacement
             break
+    else:
+        reference = _REF_DEFINITION.match(rest)
+        if reference:
+            # A link reference definition would vanish from the page and apply to every link on it: it is
+            # shown as text instead (inline links work as usual).
+            overrides[position + rest.index("[")] = "\\["
     return overrides
 
 
@@ -224,9 +230,6 @@ def _escape_line(line: str, following: str, *, previous_blank: bool, inline: boo
         overrides: dict[int, str] = {}
     else:
         overrides = _line_start_overrides(line, previous_blank=previous_blank, inline=inline)
-        reference = _REF_DEFINITION.match(line)
-        if reference and not is_safe_url(line[reference.end():] + "\n" + following):
-            overrides[line.index("[")] = "\\["
     if "`" not in line:
         parts: list[tuple[bool, str]] = [(False, line)]
     else:

@@ -168,6 +168,16 @@ class VerdictView:
         """Each triggered criterion in words, immediate ones first."""
         return tuple(reason.text for reason in self.verdict.reasons)
 
+    @property
+    def immediate_reasons(self) -> tuple[str, ...]:
+        """Triggered roll-back-immediately criteria in words."""
+        return tuple(reason.text for reason in self.verdict.immediate)
+
+    @property
+    def consider_reasons(self) -> tuple[str, ...]:
+        """Triggered consider-rollback criteria in words."""
+        return tuple(reason.text for reason in self.verdict.consider)
+
 
 @dataclass(frozen=True)
 class Target:
