@@ -561,3 +561,20 @@ def test_macros_variables(fixture: Rendered) -> None:
     assert release("2.1.0").rollback_url == "releases/2.1.0/rollback/"
     assert release("9.9.9") is None and release("not a version") is None
     assert variables["policy"] is fixture.project.policy
+
+
+# --- code changes -------------------------------------------------------------------------------------------
+
+
+def test_notes_link_the_code_changes_when_repo_url_is_set(fixture: Rendered) -> None:
+    """Shipped releases link the compare view from the previous tag; the first its tag; upcoming none."""
+    settings = type(fixture.settings)(root=FIXTURE, repo_url="https://github.example/octo/platform")
+    pages = {p.path: p.content for p in render_site(fixture.project, fixture.history, settings)}
+    repo = "https://github.example/octo/platform"
+    assert f"- **Code changes:** [`v1.10.1...v2.0.0-beta.2`]({repo}/compare/v1.10.1...v2.0.0-beta.2)" \
+        in pages["releases/2.0.0-beta.2/index.md"]
+    assert f"- **Code changes:** [`v2.0.0-rc.1...v2.0.0+build.7`]" \
+           f"({repo}/compare/v2.0.0-rc.1...v2.0.0%2Bbuild.7)" in pages["releases/2.0.0/index.md"]
+    assert f"- **Code changes:** [`v1.9.0`]({repo}/releases/tag/v1.9.0)" in pages["releases/1.9.0/index.md"]
+    assert "Code changes" not in pages["releases/2.2.0/index.md"]
+    assert "Code changes" not in fixture.body("releases/2.0.0/index.md")

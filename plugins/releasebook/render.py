@@ -18,6 +18,7 @@ import jinja2
 import semver
 
 from .history import History
+from .links import is_tagged, predecessors, tag_name, version_link
 from .model import Policy, Release
 from .pipeline import Project
 from .render_filters import FILTERS
@@ -162,6 +163,7 @@ def render_site(project: Project, history: History, settings: Settings, *,
         Page(POLICY_PATH, render("policy.md.j2", policy=policy, rules=rule_rows(policy)),
              policy.source, True),
     ]
+    before = predecessors(history)
     for position, view in enumerate(views):
         if not view.linked or by_slug[view.slug] is not view:
             continue
@@ -173,7 +175,8 @@ def render_site(project: Project, history: History, settings: Settings, *,
         common = {"r": view, "policy": policy}
         pages.append(Page(page_path("releases", view.slug, "index.md"), render(
             "notes.md.j2", newer=newer, older=older, final=final, banners=banners(release),
-            incident=incident_view(release, policy), **common), release.source, False))
+            incident=incident_view(release, policy), source=source_link(settings, release, before),
+            **common), release.source, False))
         pages.append(Page(page_path("releases", view.slug, "checklist.md"), render(
             "checklist.md.j2", **common), release.source, False))
         verdict = history.verdicts[release.slug]
@@ -182,6 +185,23 @@ def render_site(project: Project, history: History, settings: Settings, *,
             consider=criteria_rows(release, verdict, policy.consider), on_call=on_call(release, policy),
             incident=incident_view(release, policy), **common), release.source, False))
     return pages
+
+
+def source_link(settings: Settings, release: Release,
+                before: dict[str, Release | None]) -> tuple[str, str] | None:
+    """(label, URL) of the code changes: the compare view from the previous tag, or the tag's own page.
+
+    None for releases without a tag yet (planned, in progress) and when `repo_url` is not an http(s) URL.
+    """
+    if not is_tagged(release):
+        return None
+    previous = before.get(release.slug)
+    url = version_link(settings, release, previous)
+    if url is None:
+        return None
+    tag_format = settings.tag_format or "v{version}"
+    tag = tag_name(tag_format, release)
+    return (f"{tag_name(tag_format, previous)}...{tag}" if previous is not None else tag), url
 
 
 def banners(release: Release) -> tuple[str, ...]:

@@ -39,7 +39,7 @@ _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 _URL_LOOKAHEAD = 300
 # Policy texts, ids, owners and components repeat on every page; record texts do not: the cache is bounded.
 _CACHE_SIZE = 4096
-_URL_ESCAPES = {c: f"%{ord(c):02X}" for c in " \"'()<>[]\\`{}|^"}
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\"'()<>\[\]\\`{}|^]")
 _YAML_QUOTABLE = re.compile(r"[^\"\\\s\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
                             r"(?:[^\"\\\t\n\r\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*"
                             r"[^\"\\\s\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff])?")
@@ -360,9 +360,7 @@ def md_code(text: str) -> str:
 
 def md_url(url: str) -> str:
     """A URL for Markdown link syntax: blanks, brackets and quotes percent-encoded, `&` as an entity."""
-    cleaned = clean_text(url).strip()
-    encoded = "".join(_URL_ESCAPES.get(c, f"%{ord(c):02X}" if ord(c) < 0x20 or c == "\x7f" else c)
-                      for c in cleaned)
+    encoded = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", clean_text(url).strip())
     return encoded.replace("&", "&amp;")
 
 
