@@ -431,8 +431,9 @@ def test_status_lists_upcoming_then_latest_released(fixture: Rendered) -> None:
     assert re.findall(r"^\| \*\*\[([^\]]+)\]", upcoming, re.M) == ["2.2.0", "2.1.1"]
     assert [v.replace("\\", "") for v in re.findall(r"^\| \*\*\[([^\]]+)\]", recent, re.M)] == \
         ["2.1.0", "2.0.0+build.7", "2.0.0-rc.1", "2.0.0-beta.11", "2.0.0-beta.2"]
-    assert "| 4/11 | 0/11 | :material-close-octagon: Blocked: performance (Performance impact assessed) |" \
-        in upcoming
+    assert "| 4/11 | 0/11 | :material-close-octagon: [Blocked: performance](2.1.1/checklist.md) " \
+           "(Performance impact assessed) | :material-help-circle-outline: " \
+           "[No verification data](2.1.1/rollback.md) |" in upcoming
 
 
 def test_status_table_stays_one_table(fixture: Rendered) -> None:
