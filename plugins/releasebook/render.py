@@ -22,6 +22,7 @@ from .links import is_tagged, predecessors, tag_name, version_link
 from .model import Policy, Release
 from .pipeline import Project
 from .render_filters import FILTERS
+from .render_runbook import criteria_rows, incident_view, on_call
 from .render_views import (
     ITEM_BADGES,
     PRERELEASE_BADGE,
@@ -30,10 +31,7 @@ from .render_views import (
     TYPE_ICONS,
     ReleaseView,
     build_views,
-    criteria_rows,
-    incident_view,
     major_groups,
-    on_call,
     rule_rows,
 )
 from .settings import ConfigError, Settings
