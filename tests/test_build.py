@@ -157,12 +157,20 @@ def nav_html(html: str) -> str:
 
 
 def nav_section(html: str, title: str) -> str:
-    """The HTML of one nav section, found by its title."""
+    """The HTML of one level-1 nav section, found by its title, up to its matching `</nav>`."""
     nav = nav_html(html)
-    for match in re.finditer(r'<nav class="md-nav" data-md-level="1".*?</nav>', nav, re.S):
-        label = re.search(r'<label class="md-nav__title"[^>]*>(.*?)</label>', match.group(0), re.S)
+    for start in re.finditer(r'<nav class="md-nav" data-md-level="1"', nav):
+        depth, position = 0, start.start()
+        for tag in re.finditer(r"<nav\b|</nav>", nav[position:]):
+            depth += 1 if tag.group(0) == "<nav" else -1
+            if depth == 0:
+                section = nav[position:position + tag.end()]
+                break
+        else:
+            raise AssertionError("unbalanced <nav> in the primary navigation")
+        label = re.search(r'<label class="md-nav__title"[^>]*>(.*?)</label>', section, re.S)
         if label and re.sub(r"<[^>]+>|\s+", " ", label.group(1)).strip() == title:
-            return match.group(0)
+            return section
     raise AssertionError(f"no nav section {title!r}")
 
 
@@ -170,7 +178,9 @@ def test_nav_has_one_short_releases_section(example: Build) -> None:
     html = example.page("releases/status/")
     section = nav_section(html, "Releases")
     assert 'href="./"' in section and 'href="../../policy/"' in section
-    assert section.count('class="md-nav__item') == 2  # status and policy; the index is the section's own page
+    # Status and policy only; the index is the section's own page, and no release has an entry.
+    items = re.findall(r'<a href="([^"#]+)" class="md-nav__link', section)
+    assert items == ["./", "../../policy/"], items
     # The index reaches every release: the nav holds no per-release entries.
     assert not re.search(r'href="[^"]*releases/\d+\.\d+\.\d+', nav_html(html))
 
@@ -224,6 +234,45 @@ def test_plugin_warning_fails_strict_but_not_a_plain_build(tmp_path: Path) -> No
     plain = mkdocs_build(project, "--no-strict")
     assert plain.returncode == 0, plain.output
     assert "my own status page" not in plain.page("releases/status/")
+
+
+def test_override_template_replaces_a_page(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    overrides = project / "overrides" / "releasebook"
+    overrides.mkdir(parents=True)
+    (overrides / "status.md.j2").write_text(
+        "---\ntitle: Our own status\nrender_macros: false\n---\n\n# Our own status\n\n"
+        "{{ upcoming | length }} upcoming OVERRIDE-SENTINEL\n", encoding="utf-8")
+    replace_once(project / "mkdocs.yml", "      enforce: error\n",
+                 "      enforce: error\n      templates_dir: overrides/releasebook\n")
+    build = mkdocs_build(project)
+    assert build.returncode == 0, build.output
+    assert "2 upcoming OVERRIDE-SENTINEL" in build.page("releases/status/")
+    assert (build.site / "releases" / "2.4.0" / "checklist" / "index.html").is_file()  # others still shipped
+
+
+def test_broken_override_template_fails_cleanly(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    overrides = project / "overrides" / "releasebook"
+    overrides.mkdir(parents=True)
+    (overrides / "status.md.j2").write_text("# Status\n\n{% if %}\n", encoding="utf-8")
+    replace_once(project / "mkdocs.yml", "      enforce: error\n",
+                 "      enforce: error\n      templates_dir: overrides/releasebook\n")
+    build = mkdocs_build(project)
+    assert build.returncode != 0
+    located = r"ERROR +- +releasebook: .*status\.md\.j2:3: .*template error"
+    assert re.search(located, build.output), build.output
+    assert "Traceback" not in build.output
+
+
+def test_missing_templates_dir_fails_cleanly(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    replace_once(project / "mkdocs.yml", "      enforce: error\n",
+                 "      enforce: error\n      templates_dir: overrides/nowhere\n")
+    build = mkdocs_build(project)
+    assert build.returncode != 0
+    assert "releasebook: templates_dir not found: overrides/nowhere" in build.output
+    assert "Traceback" not in build.output
 
 
 def test_rule_downgraded_to_warning_fails_only_strict(tmp_path: Path) -> None:

@@ -201,7 +201,7 @@ def test_generated_files_are_in_memory_with_edit_links(tmp_path: Path) -> None:
     page = files.get_file_from_path("releases/2.4.0/index.md")
     assert page is not None and page.abs_src_path is None
     assert page.edit_uri == "../releases/2.4.0.yml"
-    nested = files.get_file_from_path("releases/1.9.0/rollback/index.md")
+    nested = files.get_file_from_path("releases/1.9.0/rollback.md")
     assert nested is not None and nested.edit_uri == "../releases/1.x/1.9.0.yml"
     assert page.inclusion.is_not_in_nav()
     index = files.get_file_from_path("releases/index.md")

@@ -5,6 +5,7 @@ Everything else lives in the MkDocs-free core (pipeline, history, render), which
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -24,10 +25,17 @@ from .history import History, build_history
 from .pipeline import Checker, Project
 from .problems import Problem
 from .render import macros_variables, render_site
+from .render_filters import md_block, md_inline, md_text
 from .sanitize import sanitize_html
 from .settings import ConfigError, Settings
 
 log = get_plugin_logger(__name__)
+
+TEXT_META = ("title", "description", "author", "subtitle")
+"""Front-matter keys the theme prints unescaped (MkDocs' Jinja does not autoescape): titles, `<meta>` tags."""
+
+MACROS_FILTERS = {"md_text": md_text, "md_inline": md_inline, "md_block": md_block}
+"""Filters for hand-written pages, so record text printed through macros shows as text, never as markup."""
 
 FOCUS_ENV = "RELEASEBOOK_FOCUS"
 """Environment variable with versions to render fully in `mkdocs serve` (comma or space separated)."""
@@ -135,6 +143,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.settings, self.project = settings, project
         self.history = build_history(project.releases, project.policy)
         config.extra.update(macros_variables(self.history, project.policy))
+        macros = config.plugins.get("macros")
+        if macros is not None and hasattr(macros, "register_filters"):
+            macros.register_filters(dict(MACROS_FILTERS))
         return config
 
     def checker(self, settings: Settings) -> Checker:
@@ -165,6 +176,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         assert self.settings is not None and self.project is not None and self.history is not None
         try:
             pages = render_site(self.project, self.history, self.settings, only=self.focus())
+        except ConfigError as error:  # a missing templates_dir, or a broken override template
+            raise PluginError(f"releasebook: {error}") from error
         except jinja2.TemplateError as error:
             raise PluginError(f"releasebook: template error: {_describe(error)}") from error
         for page in pages:
@@ -186,6 +199,16 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             _move_into_releases(nav, files.get_file_from_path("policy/index.md"),
                                 files.get_file_from_path("releases/index.md"))
         return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Escape generated pages' titles: the theme prints them raw in the header, `<title>` and the nav."""
+        if page.file.src_uri in self.generated:
+            for key in TEXT_META:
+                value = page.meta.get(key)
+                if isinstance(value, str):
+                    # unescape first, so text the templates already escaped is not escaped twice
+                    page.meta[key] = html.escape(html.unescape(value))
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Sanitise generated pages: record text is Markdown, and raw HTML in it must never reach the site."""
