@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -206,6 +207,20 @@ def test_generated_files_are_in_memory_with_edit_links(tmp_path: Path) -> None:
     assert page.inclusion.is_not_in_nav()
     index = files.get_file_from_path("releases/index.md")
     assert index is not None and index.inclusion.is_in_nav()
+
+
+def test_generated_titles_are_escaped_exactly_once() -> None:
+    plugin = ReleasebookPlugin()
+    plugin.generated = {"releases/2.6.0/index.md"}
+    meta = {"title": "<img src=x onerror=alert(1)> & co", "description": "R&amp;D \"quoted\"",
+            "render_macros": False}
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="releases/2.6.0/index.md"), meta=meta)
+    assert plugin.on_page_markdown("# body", page=page, config=None, files=None) == "# body"  # type: ignore[arg-type]
+    assert meta == {"title": "&lt;img src=x onerror=alert(1)&gt; &amp; co",
+                    "description": "R&amp;D &quot;quoted&quot;", "render_macros": False}
+    hand_written = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"), meta={"title": "<b>Home</b>"})
+    plugin.on_page_markdown("", page=hand_written, config=None, files=None)  # type: ignore[arg-type]
+    assert hand_written.meta == {"title": "<b>Home</b>"}
 
 
 def test_checker_is_cached_until_a_schema_changes(tmp_path: Path) -> None:
