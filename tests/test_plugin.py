@@ -154,6 +154,23 @@ def test_on_config_registers_macros_variables(tmp_path: Path) -> None:
     assert version == plugin.history.latest.version == "2.3.1"
 
 
+@pytest.mark.parametrize("order", [("releasebook", "macros"), ("macros", "releasebook")])
+def test_macros_sees_the_variables_whatever_the_plugin_order(tmp_path: Path, order: tuple[str, str]) -> None:
+    project = copy_example(tmp_path)
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start, end = text.index("plugins:\n"), text.index("\nmarkdown_extensions:")
+    entries = {"releasebook": "  - releasebook\n", "macros": "  - macros:\n      on_undefined: strict\n"}
+    plugins = "plugins:\n  - search\n" + "".join(entries[name] for name in order)
+    (project / "mkdocs.yml").write_text(text[:start] + plugins + text[end:], encoding="utf-8")
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    assert list(config.plugins)[1:] == list(order)
+    config = config.plugins.on_config(config)
+    variables = config.plugins["macros"].variables  # type: ignore[attr-defined]
+    assert variables["latest_release"].version == "2.3.1"
+    assert variables["release"]("2.0.0") is not None
+    assert {"md_text", "md_inline", "md_block"} <= set(config.plugins["macros"].filters)  # type: ignore[attr-defined]
+
+
 def test_on_config_logs_each_problem_then_aborts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     project = copy_example(tmp_path)
     replace_once(project / "releases" / "2.4.0.yml", "\nstatus: in-progress\n", "\nstatus: shipped\n")

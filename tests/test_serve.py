@@ -22,6 +22,7 @@ pytest.importorskip("releasebook.render")
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from mkdocs.structure.files import get_files
 from releasebook.plugin import ReleasebookPlugin
 
 pytestmark = pytest.mark.slow
@@ -90,6 +91,28 @@ def test_shipped_schemas_are_not_watched(tmp_path: Path) -> None:
     server = FakeServer()
     config.plugins.on_serve(server, config=config, builder=lambda: None)  # type: ignore[arg-type]
     assert sorted(server.watched) == sorted(str(project.resolve() / p) for p in ("releases", "policy.yml"))
+
+
+# --- focused preview ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("command", "full"), [("serve", False), ("build", True)])
+def test_focus_renders_only_the_chosen_release_in_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          command: str, full: bool) -> None:
+    project = copy_example(tmp_path)
+    monkeypatch.setenv("RELEASEBOOK_FOCUS", "2.4.0")
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = config.plugins["releasebook"]
+    assert isinstance(plugin, ReleasebookPlugin)
+    config.plugins.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
+    config = config.plugins.on_config(config)
+    config.plugins.on_files(get_files(config), config=config)
+    releases = {uri.split("/")[1] for uri in plugin.generated if uri.count("/") >= 2}
+    assert {"releases/index.md", "releases/status.md", "policy/index.md"} <= plugin.generated
+    if full:
+        assert len(releases) == 15
+    else:
+        assert releases == {"2.4.0"}
 
 
 # --- recovery in-process, as the serve loop rebuilds -------------------------------------------------------
