@@ -139,6 +139,7 @@ def test_abort_message_counts_errors_and_names_the_policy() -> None:
     assert abort_message([record, record, policy], "policy.yml") == (
         "releasebook: 3 errors in release records and policy.yml")
     assert abort_message([policy], "policy.yml") == "releasebook: 1 error in policy.yml"
+    assert abort_message([], "policy.yml") == "releasebook: policy.yml could not be loaded"
 
 
 # --- events in-process --------------------------------------------------------------------------------------

@@ -107,6 +107,8 @@ def abort_message(problems: list[Problem], policy_file: str) -> str:
         where.append("release records")
     if any(p.file == policy_file for p in errors):
         where.append(policy_file)
+    if not where:  # the policy did not load, yet reported no error: say so rather than "0 errors"
+        return f"releasebook: {policy_file} could not be loaded"
     return f"releasebook: {len(errors)} error{'s' if len(errors) != 1 else ''} in {' and '.join(where)}"
 
 
