@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-# TEMPORARY until the render branch is merged; the lead removes this line.
-pytest.importorskip("releasebook.render")
-
 from releasebook.pipeline import Checker, discover
 from releasebook.settings import settings_from_mkdocs
 

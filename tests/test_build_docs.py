@@ -11,11 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-# TEMPORARY until the render branch is merged; the lead removes this line.
-pytest.importorskip("releasebook.render")
-
 from releasebook import render
 from releasebook.plugin import ReleasebookConfig
 from releasebook.settings import Settings

@@ -13,9 +13,6 @@ from pathlib import Path
 
 import pytest
 
-# TEMPORARY until the render branch is merged; the lead removes this line.
-pytest.importorskip("releasebook.render")
-
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]

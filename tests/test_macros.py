@@ -11,10 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-# TEMPORARY until the render branch is merged; the lead removes this line.
-pytest.importorskip("releasebook.render")
-
 from releasebook.history import build_history
 from releasebook.pipeline import Checker
 from releasebook.settings import settings_from_mkdocs

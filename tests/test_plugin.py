@@ -12,10 +12,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-# TEMPORARY until the render branch is merged; the lead removes this line.
-pytest.importorskip("releasebook.render")
-
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError

@@ -15,10 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-# TEMPORARY until the render branch is merged; the lead removes this line.
-pytest.importorskip("releasebook.render")
-
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
