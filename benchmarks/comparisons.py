@@ -1,0 +1,385 @@
+"""The measurements of the benchmark harness: validate against its baselines, build against plain MkDocs,
+and the serve preview latency. Each adds rows to the results table."""
+
+from __future__ import annotations
+
+import io
+import pstats
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generate import generate
+from measure import BenchError, Series, interleave, run_once, split_arguments
+from sitebench import (
+    bench_env,
+    build_command,
+    clean,
+    ensure_site_config,
+    focus_config,
+    make_plain_twin,
+    preview_latency,
+)
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+VALIDATE_N, BUILD_N = 5000, 1000  # where the issue states its targets
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    number: str
+    measure: str
+    n: str
+    ours: str = ""
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    result: str = ""
+
+
+@dataclass
+class Options:
+    """What to measure, and how often."""
+
+    sizes: list[int]
+    scaling: tuple[int, int]
+    build_size: int
+    memory_size: int
+    preview_size: int
+    repeat: int
+    edits: int
+    preview_modes: list[str]
+    parts: set[str]
+    workdir: Path
+    out: Path
+    seed: int
+    keep: bool
+    argv: list[str]
+
+
+@dataclass
+class Bench:
+    """The state of one harness run: generated projects, rows, the commands that produced them."""
+
+    options: Options
+    rows: list[Row] = field(default_factory=list)
+    commands: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    profiles: list[tuple[str, str]] = field(default_factory=list)
+    projects: dict[int, Path] = field(default_factory=dict)
+    scratch: list[Path] = field(default_factory=list)
+    validate_series: dict[int, Series] = field(default_factory=dict)
+
+    def project(self, n: int) -> Path:
+        """The generated project with n records (made on first use)."""
+        if n not in self.projects:
+            target = self.options.workdir / f"n{n}"
+            paths = generate(target, n, self.options.seed)
+            size = sum(p.stat().st_size for p in paths) / max(len(paths), 1)
+            print(f"generated {n:,} records ({size / 1024:.1f} KB each) in {target}", flush=True)
+            self.projects[n] = target
+            self.scratch.append(target)
+        return self.projects[n]
+
+    def record(self, series: Series) -> Series:
+        """Remember a series' command for the results."""
+        self.commands.setdefault(series.label, series.shown)
+        return series
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**MISSED**"
+
+
+def _releasebook() -> list[str]:
+    script = BIN / "releasebook"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "releasebook.cli"]
+
+
+# --- validate -----------------------------------------------------------------------------------------------
+
+
+def validate_series(bench: Bench, n: int) -> list[Series]:
+    """validate, check-jsonschema and the parse floor on the same n-record project."""
+    project = bench.project(n)
+    files = sorted(p.relative_to(project).as_posix() for p in (project / "releases").rglob("*.yml"))
+    checker = BIN / "check-jsonschema"
+    if not checker.exists():
+        raise BenchError("check-jsonschema is not installed: install the project's test extras")
+    chunks = split_arguments([str(checker), "--schemafile", "schemas/release.schema.json"], files)
+    if len(chunks) > 1:
+        bench.notes.append(
+            f"check-jsonschema at N={n:,} ran as {len(chunks)} commands (argument-size limit); "
+            "their times are summed."
+        )
+    ours = Series("releasebook validate", [*_releasebook(), "validate"], project)
+    theirs = Series("check-jsonschema", chunks[0], project, chunks=chunks)
+    floor = Series("parse floor", [sys.executable, str(HERE / "floor.py"), "releases"], project)
+    return [ours, theirs, floor]
+
+
+def run_validate(bench: Bench) -> None:
+    """Comparisons 1 and 2 at every size, 4 (validate scaling) and 6 (validate memory)."""
+    options = bench.options
+    wanted = sorted(set(options.sizes) | set(options.scaling) | {options.memory_size})
+    env = bench_env()
+    for index, n in enumerate(wanted):
+        series = validate_series(bench, n)
+        in_table = n in options.sizes
+        measured = series if in_table else series[:1]
+        if index == 0:  # warm the file cache and compiled bytecode once, untimed
+            for item in series:
+                item.measure(env, keep=False)
+        interleave(measured, options.repeat, env)
+        for item in measured:
+            bench.record(item)
+        ours, theirs, floor = series
+        bench.validate_series[n] = ours
+        if in_table:
+            at_target = n == max(options.sizes)
+            speedup = theirs.median / ours.median
+            bench.rows.append(
+                Row(
+                    "1",
+                    "validate vs check-jsonschema",
+                    f"{n:,}",
+                    _seconds(ours.median),
+                    _seconds(theirs.median),
+                    f"{speedup:.1f}x faster",
+                    "≥ 5x faster",
+                    _verdict(speedup >= 5) if at_target else "",
+                )
+            )
+            slowdown = ours.median / floor.median
+            bench.rows.append(
+                Row(
+                    "2",
+                    "validate vs parse floor",
+                    f"{n:,}",
+                    _seconds(ours.median),
+                    _seconds(floor.median),
+                    f"{slowdown:.2f}x",
+                    "≤ 1.5x",
+                    _verdict(slowdown <= 1.5) if at_target else "",
+                )
+            )
+        print(
+            f"validate at {n:,}: {ours.median:.2f} s"
+            + (f", check-jsonschema {theirs.median:.2f} s, floor {floor.median:.2f} s" if in_table else ""),
+            flush=True,
+        )
+    low, high = options.scaling
+    ratio = bench.validate_series[high].median / bench.validate_series[low].median
+    limit = 1.1 * high / low
+    bench.rows.append(
+        Row(
+            "4",
+            "validate scaling",
+            f"{low:,} → {high:,}",
+            _seconds(bench.validate_series[high].median),
+            _seconds(bench.validate_series[low].median),
+            f"{ratio:.2f}",
+            f"≤ {limit:.1f} (ideal {high / low:.1f})",
+            _verdict(ratio <= limit),
+        )
+    )
+    memory = bench.validate_series[options.memory_size]
+    bench.rows.append(
+        Row(
+            "6",
+            "validate peak memory",
+            f"{options.memory_size:,}",
+            f"{memory.peak_mb:.0f} MB",
+            "",
+            "",
+            "< 200 MB",
+            _verdict(memory.peak_mb < 200),
+        )
+    )
+
+
+# --- build and preview ------------------------------------------------------------------------------------
+
+
+def not_measured(bench: Bench, reason: str) -> None:
+    options = bench.options
+    low, high = options.scaling
+    for number, measure, n in (
+        ("3", "build vs plain MkDocs", f"{options.build_size:,}"),
+        ("3", "build time", f"{options.build_size:,}"),
+        ("4", "build scaling", f"{low:,} → {high:,}"),
+        ("5", "preview latency", f"{options.preview_size:,}"),
+        ("6", "build peak memory", f"{options.memory_size:,}"),
+    ):
+        bench.rows.append(Row(number, measure, n, result=f"not measured: {reason}"))
+
+
+def build_series(bench: Bench, n: int, plain: bool) -> list[Series]:
+    """`mkdocs build` of the n-record site with the plugin and, when asked, of its plain-MkDocs twin."""
+    project = bench.project(n)
+    ensure_site_config(project)
+    site = project / "site"
+    series = [
+        Series(
+            "mkdocs build (releasebook plugin)",
+            build_command(project / "mkdocs.yml", site),
+            project,
+            prepare=clean(site),
+        )
+    ]
+    if plain:
+        twin_dir = bench.options.workdir / f"n{n}-plain"
+        bench.scratch.append(twin_dir)
+        config = make_plain_twin(project, twin_dir)
+        series.append(
+            Series(
+                "mkdocs build (plain MkDocs, same pages)",
+                build_command(config, twin_dir / "site"),
+                twin_dir,
+                prepare=clean(twin_dir / "site"),
+            )
+        )
+    return series
+
+
+def _measure(bench: Bench, series: list[Series], repeat: int) -> None:
+    interleave(series, repeat, bench_env())
+    for item in series:
+        bench.record(item)
+
+
+def run_build(bench: Bench) -> None:
+    """Comparison 3, build scaling, build memory."""
+    options = bench.options
+    low, high = options.scaling
+    at_size = build_series(bench, options.build_size, plain=True)
+    _measure(bench, at_size, options.repeat)
+    ours, plain = at_size
+    ratio = ours.median / plain.median
+    n = f"{options.build_size:,}"
+    bench.rows.append(
+        Row(
+            "3",
+            "build vs plain MkDocs",
+            n,
+            _seconds(ours.median),
+            _seconds(plain.median),
+            f"{ratio:.2f}x",
+            "≤ 1.15x",
+            _verdict(ratio <= 1.15),
+        )
+    )
+    bench.rows.append(
+        Row(
+            "3",
+            "build time",
+            n,
+            _seconds(ours.median),
+            "",
+            "",
+            "< 15 s at 1,000",
+            _verdict(ours.median < 15) if options.build_size == BUILD_N else "",
+        )
+    )
+    print(f"build at {n}: plugin {ours.median:.2f} s, plain {plain.median:.2f} s", flush=True)
+    times: dict[int, tuple[float, float]] = {options.build_size: (ours.median, plain.median)}
+    for size in (low, high):
+        if size not in times:
+            series = build_series(bench, size, plain=True)
+            _measure(bench, series, options.repeat)
+            times[size] = (series[0].median, series[1].median)
+            print(
+                f"build at {size:,}: plugin {times[size][0]:.2f} s, plain {times[size][1]:.2f} s", flush=True
+            )
+    ratio = times[high][0] / times[low][0]
+    plain_ratio = times[high][1] / times[low][1]
+    limit = 1.1 * high / low
+    bench.rows.append(
+        Row(
+            "4",
+            "build scaling",
+            f"{low:,} → {high:,}",
+            _seconds(times[high][0]),
+            _seconds(times[low][0]),
+            f"{ratio:.2f} (plain MkDocs: {plain_ratio:.2f})",
+            f"≤ {limit:.1f} (ideal {high / low:.1f})",
+            _verdict(ratio <= limit),
+        )
+    )
+    memory = build_series(bench, options.memory_size, plain=False)
+    _measure(bench, memory, 1)
+    bench.rows.append(
+        Row(
+            "6",
+            "build peak memory",
+            f"{options.memory_size:,}",
+            f"{memory[0].peak_mb:.0f} MB",
+            "",
+            f"({_seconds(memory[0].median)})",
+            "< 500 MB",
+            _verdict(memory[0].peak_mb < 500),
+        )
+    )
+
+
+def run_preview(bench: Bench) -> None:
+    """Comparison 5: seconds from saving a record until `mkdocs serve` shows it, per preview mode."""
+    options = bench.options
+    project = bench.project(options.preview_size)
+    ensure_site_config(project)
+    records = sorted((project / "releases").rglob("*.yml"))
+    record = records[len(records) // 2]
+    slug = record.stem.split("+", 1)[0]
+    page = f"releases/{slug}/"
+    modes = {
+        "full": ("preview latency", project / "mkdocs.yml", ()),
+        "dirty": ("preview latency (serve --dirty)", project / "mkdocs.yml", ("--dirty",)),
+        "focus": ("preview latency (focus on the edited record)", None, ()),
+    }
+    for mode in options.preview_modes:
+        label, config, extra = modes[mode]
+        if config is None:
+            config = focus_config(project, slug)
+        try:
+            latencies, command = preview_latency(project, config, record, page, options.edits, extra)
+        except BenchError as error:
+            bench.rows.append(Row("5", label, f"{options.preview_size:,}", result="not measured: see notes"))
+            bench.notes.append(f"{label}: {error}")
+            continue
+        median = sorted(latencies)[len(latencies) // 2]
+        bench.commands[label] = (
+            f"(cd {project} && {shlex.join(command)}), then edit {record.relative_to(project)}"
+        )
+        bench.rows.append(
+            Row(
+                "5",
+                label,
+                f"{options.preview_size:,}",
+                _seconds(median),
+                "",
+                "edits: " + ", ".join(f"{x:.2f}" for x in latencies),
+                "< 3 s",
+                _verdict(median < 3),
+            )
+        )
+        print(f"{label} at {options.preview_size:,}: {median:.2f} s", flush=True)
+
+
+# --- profiles and report ----------------------------------------------------------------------------------
+
+
+def profile(bench: Bench, title: str, module_args: list[str], cwd: Path) -> None:
+    """A cProfile of one command, top 25 by cumulative time, for a missed target."""
+    out = bench.options.workdir / f"profile-{len(bench.profiles)}.out"
+    run_once([sys.executable, "-m", "cProfile", "-o", str(out), "-m", *module_args], cwd, bench_env())
+    text = io.StringIO()
+    pstats.Stats(str(out), stream=text).strip_dirs().sort_stats("cumulative").print_stats(25)
+    bench.profiles.append((title, text.getvalue().strip()))
