@@ -63,6 +63,30 @@ _Resolver.add_implicit_resolver(
 )
 
 
+# The implicit resolvers by first character, as BaseResolver.resolve looks them up, computed once.
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(resolvers) for first, resolvers in _Resolver.yaml_implicit_resolvers.items()
+}
+
+
+def _resolve(self: _Resolver, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+    """BaseResolver.resolve without its per-call list building: libyaml calls it for every node.
+
+    Same result: this resolver has no path resolvers and no wildcard implicit resolvers.
+    """
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return STR_TAG
+    return SEQ_TAG if kind is SequenceNode else MAP_TAG
+
+
+assert None not in _Resolver.yaml_implicit_resolvers and not _Resolver.yaml_path_resolvers
+_Resolver.resolve = _resolve  # type: ignore[assignment, method-assign]
+
+
 class _Composer(CParser, _Resolver):
     """libyaml's parser and composer with the strict resolver above."""
 
@@ -328,6 +352,47 @@ class _Builder:
         return None
 
 
+class _NeedsCare(Exception):
+    """The quick builder met something to report; the careful `_Builder` redoes the file with positions."""
+
+
+def _build_quick(node: Node, max_depth: int, depth: int = 1) -> Any:
+    """Plain data for a clean tree, without tracking paths or positions (the all-valid fast path).
+
+    Raises _NeedsCare wherever `_Builder` would report a problem, so the result is the same whenever it
+    returns.
+    """
+    kind = type(node)
+    if kind is ScalarNode:
+        tag = node.tag
+        if tag == STR_TAG:
+            return node.value
+        if tag == INT_TAG:
+            return int(node.value)
+        if tag == FLOAT_TAG:
+            return float(node.value)
+        if tag == BOOL_TAG:
+            return node.value.lower() == "true"
+        if tag == NULL_TAG:
+            return None
+        raise _NeedsCare
+    if depth > max_depth:
+        raise _NeedsCare
+    if kind is MappingNode:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.tag != STR_TAG:
+                raise _NeedsCare
+            key = key_node.value
+            if key in result or (key == "<<" and key_node.style is None):
+                raise _NeedsCare
+            result[key] = _build_quick(value_node, max_depth, depth + 1)
+        return result
+    if kind is SequenceNode:
+        return [_build_quick(item, max_depth, depth + 1) for item in node.value]
+    raise _NeedsCare  # pragma: no cover - libyaml only makes these three
+
+
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -384,6 +449,10 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
         line, col = source.position(root.start_mark.index)
         return Document(source, None, [Problem(source.path, line, col, "", f"the file holds {kind}; a record "
                                                "must be a mapping of keys such as 'version: 2.4.0'")])
+    try:
+        return Document(source, _build_quick(root, limits.max_depth), [])
+    except _NeedsCare:
+        pass
     builder = _Builder(source, limits)
     data = builder.build(root)
     # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same
