@@ -81,10 +81,10 @@ class Checker:
             return None, problems
         return build_policy(document.data, display), []
 
-    def check_record(self, path: Path,
-                     policy: Policy | None) -> tuple[Document, list[Problem], Release | None]:
+    def check_record(self, path: Path, policy: Policy | None,
+                     display: str | None = None) -> tuple[Document, list[Problem], Release | None]:
         """Load and check one record; its Release when it is valid."""
-        display = self.settings.display(path)
+        display = self.settings.display(path) if display is None else display
         document = load_file(path, display, self.settings.limits)
         problems = document.problems + self.release_schema.check(document)
         stem = path.name.rsplit(".", 1)[0]
@@ -108,7 +108,7 @@ class Checker:
                 raise ConfigError(f"releases folder not found: {settings.display(folder)} "
                                   "(set 'releases_dir')")
             paths = discover(folder)
-        files = [settings.display(p) for p in paths]
+        files = settings.displays(paths)
         if len(paths) > settings.max_records:
             problems.append(Problem(settings.display(settings.path(settings.releases_dir)), 1, 1, "",
                                     f"{len(paths):,} records exceed the limit of {settings.max_records:,} "
@@ -116,8 +116,8 @@ class Checker:
             return Project(settings, policy, [], sort_problems(problems), files)
         documents: dict[str, Document] = {}
         releases: list[Release] = []
-        for path in paths:
-            document, found, release = self.check_record(path, policy)
+        for path, display in zip(paths, files, strict=True):
+            document, found, release = self.check_record(path, policy, display)
             problems.extend(found)
             documents[document.source.path] = document
             if release is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -61,6 +63,33 @@ class Settings:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def displays(self, paths: Iterable[Path]) -> list[str]:
+        """`display()` of many paths, resolving each folder once rather than every file's full path.
+
+        A file that is not a symlink resolves to its resolved folder plus its name, so the strings are the
+        same as `display()` gives; symlinks and odd names take the full `display()`.
+        """
+        if os.sep != "/":
+            return [self.display(path) for path in paths]
+        root = str(self.root.resolve())
+        prefix = root if root.endswith("/") else root + "/"
+        folders: dict[str, str] = {}
+        shown: list[str] = []
+        for path in paths:
+            text = os.fspath(path)
+            folder, name = os.path.split(text)
+            if name in ("", ".", "..") or os.path.islink(text):
+                shown.append(self.display(path))
+                continue
+            if folder not in folders:
+                folders[folder] = os.path.realpath(folder or ".")
+            resolved = os.path.join(folders[folder], name)
+            if resolved.startswith(prefix):
+                shown.append(resolved[len(prefix):])
+            else:
+                shown.append(self.display(path))
+        return shown
 
     def with_options(self, options: Any) -> Settings:
         """These settings with plugin options applied; unknown or ill-typed options are a ConfigError."""
