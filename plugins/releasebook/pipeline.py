@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +58,23 @@ def discover(folder: Path) -> list[Path]:
         found.extend(Path(current) / name for name in names if name.endswith(RECORD_SUFFIXES)
                      and not name.startswith("."))
     return sorted(found)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while thousands of records are turned into the model.
+
+    Every full collection walks all live objects, and the model grows by about 50 objects a record, so the
+    collector took a third of the time at 5,000 records. Records, nodes and the model hold no reference
+    cycles, so reference counting still frees everything; collection resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Checker:
@@ -116,13 +136,14 @@ class Checker:
             return Project(settings, policy, [], sort_problems(problems), files)
         documents: dict[str, Document] = {}
         releases: list[Release] = []
-        for path, display in zip(paths, files, strict=True):
-            document, found, release = self.check_record(path, policy, display)
-            problems.extend(found)
-            documents[document.source.path] = document
-            if release is not None:
-                releases.append(release)
-        problems.extend(check_rules(releases, documents, policy))
+        with _no_cyclic_gc():
+            for path, display in zip(paths, files, strict=True):
+                document, found, release = self.check_record(path, policy, display)
+                problems.extend(found)
+                documents[document.source.path] = document
+                if release is not None:
+                    releases.append(release)
+            problems.extend(check_rules(releases, documents, policy))
         if only is not None:
             keep = only | {settings.display(settings.path(settings.policy))}
             problems = [p for p in problems if p.file in keep]
