@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from .load import Document, Limits, load_file
 from .model import Policy, Release
 from .problems import Problem, count, sort_problems
@@ -162,7 +160,12 @@ def _load_schema(path: Path, settings: Settings) -> SchemaChecker:
         raise ConfigError(f"schema file not found: {settings.display(path)}") from error
     except (OSError, ValueError) as error:
         raise ConfigError(f"{settings.display(path)}: not a readable JSON schema: {error}") from error
-    except jsonschema.SchemaError as error:
+    except Exception as error:
+        # Only a broken schema gets here: a valid one never loads jsonschema.
+        from jsonschema import SchemaError
+
+        if not isinstance(error, SchemaError):
+            raise
         raise ConfigError(f"{settings.display(path)}: not a valid Draft 2020-12 schema: "
                           f"{error.message}") from error
 

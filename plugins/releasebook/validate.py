@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 import semver
-from jsonschema.exceptions import ValidationError
-from referencing import Registry
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 from .load import DataPath, Document, format_path
 from .model import (
@@ -60,17 +62,62 @@ def _kind(value: Any) -> str:
     return "nothing (null)"
 
 
+# With one of these installed, jsonschema's check_schema also checks the metaschema's URI formats.
+_URI_FORMAT_PACKAGES = ("rfc3987", "rfc3986_validator")
+
+
+def _python_regexes_compile(schema: Any) -> bool:
+    """Whether every `pattern` and `patternProperties` key anywhere in the schema compiles with Python's `re`.
+
+    That is the one format jsonschema's check_schema checks here ('regex'); the walk also visits values that
+    are not schema keywords, which can only send a valid schema down the slow path.
+    """
+    stack = [schema]
+    try:
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if key == "pattern" and isinstance(value, str):
+                        re.compile(value)
+                    elif key == "patternProperties" and isinstance(value, dict):
+                        for pattern in value:
+                            re.compile(pattern)
+                    stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+    except re.error:
+        return False
+    return True
+
+
+def _quickly_valid(schema: Any) -> bool:
+    """True when the schema is certainly valid Draft 2020-12, checked without importing jsonschema.
+
+    jsonschema-rs checks it against the metaschema; False sends it to jsonschema's check_schema, which then
+    raises the readable SchemaError as before (or accepts it).
+    """
+    if any(importlib.util.find_spec(name) is not None for name in _URI_FORMAT_PACKAGES):
+        return False
+    try:
+        return bool(jsonschema_rs.meta.is_valid(schema)) and _python_regexes_compile(schema)
+    except Exception:  # anything odd takes the slow, authoritative path
+        return False
+
+
 class SchemaChecker:
-    """A compiled schema: a fast all-valid check, then readable located errors when it fails."""
+    """A compiled schema: a fast all-valid check, then readable located errors when it fails.
+
+    jsonschema (slow to import) is only loaded when a schema or a record has something to report.
+    """
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
-        jsonschema.Draft202012Validator.check_schema(schema)
-        self._slow = jsonschema.Draft202012Validator(
-            schema,
-            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-            registry=Registry(),  # an empty registry: no $ref is ever fetched from the network
-        )
+        if not _quickly_valid(schema):
+            import jsonschema
+
+            jsonschema.Draft202012Validator.check_schema(schema)
+        self._slow_validator: jsonschema.Draft202012Validator | None = None
         self._fast = jsonschema_rs.validator_for(schema, validate_formats=True)
         defs = schema.get("$defs", {})
         version_pattern = schema.get("properties", {}).get("version", {}).get("pattern")
@@ -83,6 +130,20 @@ class SchemaChecker:
         date_pattern = schema.get("properties", {}).get("date", {}).get("pattern")
         if date_pattern:
             self._pattern_hints[date_pattern] = "date"
+
+    @property
+    def _slow(self) -> jsonschema.Draft202012Validator:
+        """The jsonschema validator that explains failures, made on first use."""
+        if self._slow_validator is None:
+            import jsonschema
+            from referencing import Registry
+
+            self._slow_validator = jsonschema.Draft202012Validator(
+                self.schema,
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+                registry=Registry(),  # an empty registry: no $ref is ever fetched from the network
+            )
+        return self._slow_validator
 
     @classmethod
     def from_file(cls, path: Path) -> SchemaChecker:
