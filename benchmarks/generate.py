@@ -27,47 +27,13 @@ REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("policy.yml", "mkdocs.yml", "main.py")
 PROJECT_DIRS = ("schemas", "docs", "overrides")
 
-PRE_RELEASE_ITEMS = (
-    "acceptance-criteria",
-    "ci-security-scans",
-    "release-notes",
-    "user-docs",
-    "rollback-plan",
-    "smoke-tests",
-    "performance",
-    "db-migrations",
-    "feature-flags",
-    "monitoring",
-    "support-briefed",
-)
-DEPLOYMENT_ITEMS = (
-    "window-scheduled",
-    "backup",
-    "staging-smoke-tests",
-    "qa-signoff",
-    "production-deploy",
-    "post-deploy-verification",
-    "monitor-metrics",
-    "feature-flag-rollout",
-    "announce",
-    "docs-production-urls",
-    "archive-artifacts",
-)
-CONDITIONAL = {"db-migrations", "feature-flags", "window-scheduled", "backup", "feature-flag-rollout"}
 
-COMPONENTS = (
-    "api",
-    "web",
-    "search",
-    "billing",
-    "notifications",
-    "auth",
-    "storage",
-    "mobile",
-    "reporting",
-    "integrations",
-    "admin",
-    "exports",
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.strip() for word in text.split(","))
+
+
+COMPONENTS = _words(
+    "api, web, search, billing, notifications, auth, storage, mobile, reporting, integrations, admin, exports"
 )
 PEOPLE = (
     ("DevOps Engineer", "Priya Nair"),
@@ -77,81 +43,22 @@ PEOPLE = (
     ("Support Lead", "Dana Whitfield"),
     ("Database Engineer", "Lars Eklund"),
 )
-ADJECTIVES = (
-    "bulk",
-    "scheduled",
-    "incremental",
-    "scoped",
-    "audited",
-    "faster",
-    "resumable",
-    "regional",
-    "shared",
-    "encrypted",
-    "batched",
-    "streaming",
-    "paginated",
-    "cached",
-    "signed",
-    "archived",
+ADJECTIVES = _words(
+    "bulk, scheduled, incremental, scoped, audited, faster, resumable, regional, shared, encrypted, batched, "
+    "streaming, paginated, cached, signed, archived"
 )
-NOUNS = (
-    "exports",
-    "webhooks",
-    "dashboards",
-    "reports",
-    "tokens",
-    "invoices",
-    "attachments",
-    "workspaces",
-    "comments",
-    "saved searches",
-    "notifications",
-    "audit logs",
-    "API keys",
-    "projects",
-    "uploads",
-    "roles",
+NOUNS = _words(
+    "exports, webhooks, dashboards, reports, tokens, invoices, attachments, workspaces, comments, "
+    "saved searches, notifications, audit logs, API keys, projects, uploads, roles"
 )
-FAILURES = (
-    "timed out",
-    "returned stale data",
-    "dropped the last page",
-    "double-counted retries",
-    "ignored the time zone",
-    "leaked a file handle",
-    "showed the wrong owner",
-    "lost unsaved edits",
-    "crashed on empty input",
-    "sent duplicate emails",
-    "rounded totals down",
-    "skipped archived items",
+FAILURES = _words(
+    "timed out, returned stale data, dropped the last page, double-counted retries, ignored the time zone, "
+    "leaked a file handle, showed the wrong owner, lost unsaved edits, crashed on empty input, "
+    "sent duplicate emails, rounded totals down, skipped archived items"
 )
-CODE_NAMES = (
-    "Aurora",
-    "Basalt",
-    "Cobalt",
-    "Drift",
-    "Ember",
-    "Fjord",
-    "Granite",
-    "Harbor",
-    "Iris",
-    "Juniper",
-    "Kestrel",
-    "Lumen",
-    "Meridian",
-    "Nimbus",
-    "Onyx",
-    "Pulsar",
-    "Quartz",
-    "Riverbend",
-    "Sierra",
-    "Tundra",
-    "Umber",
-    "Vertex",
-    "Willow",
-    "Zephyr",
+CODE_NAMES = _words(
+    "Aurora, Basalt, Cobalt, Drift, Ember, Fjord, Granite, Harbor, Iris, Juniper, Kestrel, Lumen, Meridian, "
+    "Nimbus, Onyx, Pulsar, Quartz, Riverbend, Sierra, Tundra, Umber, Vertex, Willow, Zephyr"
 )
 DOC_ROOT = "https://docs.octoacme.example"
 CI_ROOT = "https://ci.octoacme.example/pipelines"
@@ -237,10 +144,13 @@ def plan_history(count: int, rng: random.Random) -> list[Plan]:
 class Writer:
     """Turns plans into record data with realistic text (about 3 KB of YAML each)."""
 
-    def __init__(self, rng: random.Random, start: dt.date) -> None:
+    def __init__(
+        self, rng: random.Random, start: dt.date, checklists: dict[str, list[tuple[str, bool]]]
+    ) -> None:
         self.rng = rng
         self.day = start
         self.ticket = 1000
+        self.checklists = checklists  # checklist key -> [(item id, conditional)], from the policy
 
     def _ref(self) -> list[str]:
         self.ticket += self.rng.randint(1, 9)
@@ -275,9 +185,9 @@ class Writer:
             "refs": self._ref(),
         }
 
-    def _item(self, item_id: str, status: str) -> Any:
+    def _item(self, item_id: str, conditional: bool, status: str) -> Any:
         """A checklist entry; about one in six uses the object form with owner, evidence and note."""
-        if status == "done" and item_id in CONDITIONAL and self.rng.random() < 0.45:
+        if status == "done" and conditional and self.rng.random() < 0.45:
             return {"status": "skipped", "note": "Not needed for this release."}
         if self.rng.random() < 0.1:
             role, name = self.rng.choice(PEOPLE)
@@ -289,25 +199,27 @@ class Writer:
         return status
 
     def _checklists(self, plan: Plan) -> dict[str, Any]:
-        if plan.status in ("released", "rolled-back"):
-            pre = {item: self._item(item, "done") for item in PRE_RELEASE_ITEMS}
-            if plan.status == "released":
-                deploy = {item: self._item(item, "done") for item in DEPLOYMENT_ITEMS}
-            else:
-                deploy = {
-                    item: ("done" if index < 7 else "pending") for index, item in enumerate(DEPLOYMENT_ITEMS)
-                }
-            return {"pre_release": pre, "deployment": deploy}
-        if plan.status == "in-progress":
-            pre = {
-                item: ("done" if index < 6 else "in-progress" if index < 8 else "pending")
-                for index, item in enumerate(PRE_RELEASE_ITEMS)
-            }
-            pre["rollback-plan"] = "done"
-            return {"pre_release": pre, "deployment": dict.fromkeys(DEPLOYMENT_ITEMS, "pending")}
-        pre = dict.fromkeys(PRE_RELEASE_ITEMS, "pending")
-        pre["acceptance-criteria"] = "in-progress"
-        return {"pre_release": pre}
+        """Released: every item done (conditional ones sometimes skipped with a note); rolled back: every
+        pre-release item done; in progress: part done; planned: pending."""
+        result: dict[str, Any] = {}
+        for key, items in self.checklists.items():
+            entries: dict[str, Any] = {}
+            for index, (item_id, conditional) in enumerate(items):
+                if plan.status == "released" or (plan.status == "rolled-back" and key == "pre_release"):
+                    entries[item_id] = self._item(item_id, conditional, "done")
+                elif plan.status == "rolled-back":
+                    entries[item_id] = "done" if index < 7 else "pending"
+                elif plan.status == "in-progress" and key == "pre_release":
+                    entries[item_id] = (
+                        "done"
+                        if index < 6 or item_id == "rollback-plan"
+                        else ("in-progress" if index < 8 else "pending")
+                    )
+                elif plan.status == "in-progress" or key == "pre_release":
+                    entries[item_id] = "in-progress" if index == 0 and plan.status == "planned" else "pending"
+            if entries:
+                result[key] = entries
+        return result
 
     def record(self, plan: Plan) -> dict[str, Any]:
         """The record's data, keys in the order an author writes them."""
@@ -434,13 +346,22 @@ def copy_project_files(target: Path, repo: Path = REPO) -> None:
         (target / "mkdocs.yml").write_text("site_name: releasebook benchmark\n", encoding="utf-8")
 
 
+def policy_checklists(policy: Path) -> dict[str, list[tuple[str, bool]]]:
+    """Each checklist's (item id, conditional) pairs from a policy file, in the policy's order."""
+    data = yaml.safe_load(policy.read_text(encoding="utf-8"))
+    return {
+        key: [(item["id"], bool(item.get("conditional", False))) for item in spec["items"]]
+        for key, spec in data["checklists"].items()
+    }
+
+
 def generate(target: Path, count: int, seed: int = 7, start: dt.date = dt.date(2012, 1, 2)) -> list[Path]:
     """Write a project with `count` records under `target/releases/`, one folder per major line; the paths."""
     if (target / "releases").exists():
         shutil.rmtree(target / "releases")
     copy_project_files(target)
     rng = random.Random(f"releasebook-bench:{seed}")
-    writer = Writer(rng, start)
+    writer = Writer(rng, start, policy_checklists(target / "policy.yml"))
     paths: list[Path] = []
     for plan in plan_history(count, rng):
         folder = target / "releases" / f"{plan.version[0]}.x"
