@@ -73,6 +73,7 @@ class Bench:
     projects: dict[int, Path] = field(default_factory=dict)
     scratch: list[Path] = field(default_factory=list)
     validate_series: dict[int, Series] = field(default_factory=dict)
+    cpu_notes: list[str] = field(default_factory=list)
 
     def project(self, n: int) -> Path:
         """The generated project with n records (made on first use)."""
@@ -167,6 +168,11 @@ def run_validate(bench: Bench) -> None:
                 "≤ 1.5x",
                 _verdict(slowdown <= 1.5) if at_target else "",
             )
+        )
+        bench.cpu_notes.append(
+            f"N={size}: CPU time (user + system) validate {ours.median_cpu:.2f} s, check-jsonschema "
+            f"{theirs.median_cpu:.2f} s ({theirs.median_cpu / ours.median_cpu:.1f}x), parse floor "
+            f"{floor.median_cpu:.2f} s ({ours.median_cpu / floor.median_cpu:.2f}x)"
         )
         print(
             f"validate at {size}: {ours.median:.2f} s, check-jsonschema {theirs.median:.2f} s, "

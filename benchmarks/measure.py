@@ -22,13 +22,15 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class Run:
-    """One finished subprocess: wall seconds, peak resident memory of that process, exit status, output."""
+    """One finished subprocess: wall seconds, CPU seconds (user + system), its own peak resident memory,
+    exit status and output."""
 
     seconds: float
     max_rss_mb: float
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -65,14 +67,25 @@ class Series:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def median_cpu(self) -> float:
+        """Median CPU time (user + system) in seconds: less sensitive than wall time to other load."""
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+    @property
     def peak_mb(self) -> float:
         """The highest peak memory over the runs, in MB."""
         return max(r.max_rss_mb for r in self.runs)
 
     @property
     def shown(self) -> str:
-        """The command as a shell line, with its folder."""
-        return f"(cd {self.cwd} && {shlex.join(self.command)})"
+        """The command as a shell line, with its folder; a long list of record files is abbreviated."""
+        files = [arg for arg in self.command if arg.endswith((".yml", ".yaml"))]
+        command = self.command
+        if len(files) > 3:
+            first = self.command.index(files[0])
+            command = [*self.command[:first], *files[:2]]
+            return f"(cd {self.cwd} && {shlex.join(command)} ... ({len(files):,} record files in all))"
+        return f"(cd {self.cwd} && {shlex.join(command)})"
 
 
 def run_once(
@@ -95,6 +108,7 @@ def run_once(
             process.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
+            usage.ru_utime + usage.ru_stime,
         )
     if run.returncode not in ok:
         tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-15:])
@@ -111,6 +125,7 @@ def run_chunks(commands: list[list[str]], cwd: Path, env: dict[str, str] | None 
         0,
         "".join(r.stdout for r in runs),
         "".join(r.stderr for r in runs),
+        sum(r.cpu_seconds for r in runs),
     )
 
 

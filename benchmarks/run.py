@@ -48,6 +48,17 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+STANDING_NOTES = (
+    "Every command is a fresh process: interpreter start-up is part of each time, on both sides.",
+    "No parallelism: validate, check-jsonschema and the parse floor each run on one core.",
+    "validate pauses Python's cyclic garbage collector while it builds the model (the records hold no "
+    "reference cycles; see plugins/releasebook/pipeline.py). The parse floor runs with the default "
+    "collector; it keeps nothing alive, so its collections are cheap.",
+    "validate parses with libyaml (the same C parser as the floor), checks with jsonschema-rs, and only "
+    "imports jsonschema and finds line numbers when a record has something to report.",
+)
+
+
 def report(bench: Bench, started: str, load_before: str) -> str:
     """results.md."""
     options = bench.options
@@ -74,13 +85,20 @@ def report(bench: Bench, started: str, load_before: str) -> str:
         table(bench.rows),
         "",
     ]
-    if bench.notes:
-        out += ["## Notes", "", *[f"- {note}" for note in bench.notes], ""]
+    out += ["## Notes", "", *[f"- {note}" for note in (*bench.notes, *STANDING_NOTES)], ""]
+    if bench.cpu_notes:
+        out += [
+            "CPU time of the same runs (medians): a cross-check that moves less with other load.",
+            "",
+            *[f"- {note}" for note in bench.cpu_notes],
+            "",
+        ]
     out += [
         "## Commands",
         "",
         "Records: `python benchmarks/generate.py --count N --seed "
-        f"{options.seed} --out DIR` (what the harness calls for each N).",
+        f"{options.seed} --out DIR` (what the harness calls for each N). Each command is shown for the first "
+        "N it ran at; every N runs the same in its own folder `benchmarks/work/n<N>`.",
         "",
     ]
     out += [f"- {label}: `{command}`" for label, command in bench.commands.items()]
