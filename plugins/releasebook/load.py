@@ -384,7 +384,7 @@ def _build_quick(node: Node, max_depth: int, depth: int = 1) -> Any:
             if type(key_node) is not ScalarNode or key_node.tag != STR_TAG:
                 raise _NeedsCare
             key = key_node.value
-            if key in result or (key == "<<" and key_node.style is None):
+            if key in result or (key == "<<" and not key_node.style):
                 raise _NeedsCare
             result[key] = _build_quick(value_node, max_depth, depth + 1)
         return result
