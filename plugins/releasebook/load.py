@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -352,6 +353,9 @@ class _Builder:
         return None
 
 
+_INTERNED_LENGTH = 24
+
+
 class _NeedsCare(Exception):
     """The quick builder met something to report; the careful `_Builder` redoes the file with positions."""
 
@@ -366,7 +370,9 @@ def _build_quick(node: Node, max_depth: int, depth: int = 1) -> Any:
     if kind is ScalarNode:
         tag = node.tag
         if tag == STR_TAG:
-            return node.value
+            value = node.value
+            # Statuses and ids repeat in every record: one shared copy each keeps 5,000 records small.
+            return intern(value) if len(value) <= _INTERNED_LENGTH else value
         if tag == INT_TAG:
             return int(node.value)
         if tag == FLOAT_TAG:
@@ -383,7 +389,7 @@ def _build_quick(node: Node, max_depth: int, depth: int = 1) -> Any:
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode or key_node.tag != STR_TAG:
                 raise _NeedsCare
-            key = key_node.value
+            key = intern(key_node.value)
             if key in result or (key == "<<" and not key_node.style):
                 raise _NeedsCare
             result[key] = _build_quick(value_node, max_depth, depth + 1)
