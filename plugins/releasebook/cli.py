@@ -38,7 +38,8 @@ def _escape_property(text: str) -> str:
 def github_annotation(problem: Problem) -> str:
     """A GitHub Actions workflow command that annotates the pull request at the problem's position."""
     title = f"releasebook {problem.rule}" if problem.rule else "releasebook"
-    return (f"::{problem.severity} file={_escape_property(problem.file)},line={problem.line},col={problem.col},"
+    return (f"::{problem.severity} file={_escape_property(problem.file)},"
+            f"line={problem.line},col={problem.col},"
             f"title={_escape_property(title)}::{_escape_data(problem.message)}")
 
 
@@ -118,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", parents=[common], help="check records; exit 1 on errors",
                                    description="Check release records and the policy. Exit status: 0 clean, "
                                    "1 errors, 2 usage or configuration problems.")
-    validate.add_argument("paths", nargs="*", metavar="PATH", help="record files or folders (default: releases_dir)")
+    validate.add_argument("paths", nargs="*", metavar="PATH",
+                          help="record files or folders (default: releases_dir)")
     validate.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format")
     validate.set_defaults(handler=cmd_validate)
     return parser

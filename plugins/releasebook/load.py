@@ -19,9 +19,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .problems import Problem
 
 try:
-    from yaml.cyaml import CParser
+    from yaml._yaml import CParser
 except ImportError as missing:  # pragma: no cover - depends on how PyYAML was built
-    raise ImportError("releasebook needs PyYAML built with libyaml (yaml.cyaml.CParser is missing)") from missing
+    raise ImportError(
+        "releasebook needs PyYAML built with libyaml (yaml._yaml.CParser is missing)"
+    ) from missing
 
 PathPart = str | int
 DataPath = tuple[PathPart, ...]
@@ -61,7 +63,7 @@ _Resolver.add_implicit_resolver(
 )
 
 
-class _Composer(CParser, _Resolver):  # type: ignore[misc]
+class _Composer(CParser, _Resolver):
     """libyaml's parser and composer with the strict resolver above."""
 
     def __init__(self, stream: str) -> None:
@@ -73,8 +75,8 @@ class _Composer(CParser, _Resolver):  # type: ignore[misc]
 class Source:
     """The decoded text of one file, with a line table that counts only `\\n` as a line break.
 
-    libyaml also breaks lines at U+2028, U+2029 and NEL; editors do not, so positions are computed here from the
-    character offset instead.
+    libyaml also breaks lines at U+2028, U+2029 and NEL; editors do not, so positions are computed here from
+    the character offset instead.
     """
 
     path: str
@@ -130,7 +132,13 @@ class Document:
         return self.source.position(target.start_mark.index)
 
     def problem(
-        self, path: Sequence[PathPart], message: str, *, at_key: bool = False, severity: str = "error", rule: str = ""
+        self,
+        path: Sequence[PathPart],
+        message: str,
+        *,
+        at_key: bool = False,
+        severity: str = "error",
+        rule: str = "",
     ) -> Problem:
         """A problem located at a data path in this file."""
         line, col = self.locate(path, at_key=at_key)
@@ -164,16 +172,19 @@ def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
             anchor = getattr(event, "anchor", None)
-            line, col = source.position(event.start_mark.index)
+            line, col = source.position(event.start_mark.index) if event.start_mark else (1, 1)
             if isinstance(event, yaml.AliasEvent):
-                yield Problem(source.path, line, col, "", f"alias '*{anchor}' is not allowed: write the value out in full")
+                yield Problem(source.path, line, col, "",
+                              f"alias '*{anchor}' is not allowed: write the value out in full")
             elif anchor is not None:
-                yield Problem(source.path, line, col, "", f"anchor '&{anchor}' is not allowed: write the value out in full")
+                yield Problem(source.path, line, col, "",
+                              f"anchor '&{anchor}' is not allowed: write the value out in full")
             tag = getattr(event, "tag", None)
             if tag is not None and not isinstance(event, yaml.AliasEvent):
                 implicit = getattr(event, "implicit", True)
                 if implicit is not True and implicit != (True, True) and implicit != (True, False):
-                    yield Problem(source.path, line, col, "", f"explicit tag '{tag}' is not allowed: tags are never executed; remove it")
+                    yield Problem(source.path, line, col, "",
+                                  f"explicit tag '{tag}' is not allowed: tags are never executed; remove it")
     except yaml.YAMLError:
         return  # the syntax error itself is reported by the main load
     finally:
@@ -194,12 +205,17 @@ def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
         if "found character '\\t'" in problem or "found a tab character" in problem:
             problem = "tab characters cannot indent YAML; indent with spaces"
         elif "expected a single document" in str(error.context) or "but found another document" in problem:
-            problem = "a record file holds exactly one YAML document; remove the '---' separator and what follows"
+            problem = ("a record file holds exactly one YAML document; "
+                       "remove the '---' separator and what follows")
         elif "found undefined alias" in problem:
             problem = "aliases are not allowed (and this one is undefined)"
         context = f" ({error.context})" if error.context and "document" not in error.context else ""
         return Problem(source.path, line, col, "", f"YAML syntax error: {problem}{context}")
-    return Problem(source.path, 1, 1, "", f"YAML error: {error}")  # pragma: no cover - every PyYAML error is marked
+    # Every PyYAML error is marked; this is only a safety net.
+    return Problem(source.path, 1, 1, "", f"YAML error: {error}")  # pragma: no cover
+
+
+KEY_TAGS = (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG)
 
 
 class _Builder:
@@ -220,14 +236,15 @@ class _Builder:
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
         if depth > self.limits.max_depth:
-            self._at(node, f"nesting deeper than {self.limits.max_depth} levels is not allowed (max_depth)", path)
+            self._at(node, f"nesting deeper than {self.limits.max_depth} levels is not allowed (max_depth)",
+                     path)
             self.too_deep = True
             return None
         if isinstance(node, MappingNode):
             result: dict[str, Any] = {}
             first_line: dict[str, int] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode) or key_node.tag not in (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG):
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in KEY_TAGS:
                     self._at(key_node, "a key must be plain text, not a list or mapping", path)
                     continue
                 key = key_node.value
@@ -287,7 +304,8 @@ def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[P
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         byte = raw[error.start]
-        return None, [Problem(path, line, col, "", f"file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8")]
+        message = f"file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8"
+        return None, [Problem(path, line, col, "", message)]
     if text.startswith("\ufeff"):
         text = text[1:]
     return Source(path, text), []
@@ -311,16 +329,17 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
     except RecursionError:
         return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
     if root is None:
-        return Document(source, None, [Problem(source.path, 1, 1, "", "file is empty: a record needs at least "
-                                               "version, date, type, status and summary")])
+        return Document(source, None, [Problem(source.path, 1, 1, "", "file is empty: a record needs at "
+                                               "least version, date, type, status and summary")])
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         line, col = source.position(root.start_mark.index)
-        return Document(source, None, [Problem(source.path, line, col, "", f"the file holds {kind}; a record must be "
-                                               "a mapping of keys such as 'version: 2.4.0'")])
+        return Document(source, None, [Problem(source.path, line, col, "", f"the file holds {kind}; a record "
+                                               "must be a mapping of keys such as 'version: 2.4.0'")])
     builder = _Builder(source, limits)
     data = builder.build(root)
-    # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same run.
+    # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same
+    # run.
     return Document(source, None if builder.too_deep else data, builder.problems)
 
 
@@ -332,7 +351,8 @@ def load_file(path: Path, display: str, limits: Limits = Limits()) -> Document:
             return Document(Source(display, ""), None, [_too_big(display, size, limits)])
         raw = path.read_bytes()
     except OSError as error:
-        return Document(Source(display, ""), None, [Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")])
+        problem = Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")
+        return Document(Source(display, ""), None, [problem])
     source, problems = decode(display, raw, limits)
     if source is None:
         return Document(Source(display, ""), None, problems)

@@ -41,13 +41,16 @@ class Project:
 
     def summary(self) -> str:
         """`17 files, 2 errors, 0 warnings`."""
-        files = len(self.files)
-        return (f"{files} file{'s' if files != 1 else ''}, {self.errors} error{'s' if self.errors != 1 else ''}, "
-                f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
+        return ", ".join(_counted(n, noun) for n, noun in
+                         ((len(self.files), "file"), (self.errors, "error"), (self.warnings, "warning")))
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def discover(folder: Path) -> list[Path]:
-    """Every `*.yml`/`*.yaml` record below a folder, recursively, in a stable order (hidden folders skipped)."""
+    """Every `*.yml`/`*.yaml` record below a folder, recursively, sorted (hidden folders skipped)."""
     found: list[Path] = []
     for current, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -61,8 +64,10 @@ class Checker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.release_schema = _load_schema(settings.schema_path(settings.schema, "release.schema.json"), settings)
-        self.policy_schema = _load_schema(settings.schema_path(settings.policy_schema, "policy.schema.json"), settings)
+        self.release_schema = _load_schema(
+            settings.schema_path(settings.schema, "release.schema.json"), settings)
+        self.policy_schema = _load_schema(
+            settings.schema_path(settings.policy_schema, "policy.schema.json"), settings)
 
     def load_policy(self) -> tuple[Policy | None, list[Problem]]:
         """The policy, or the located problems that stop it from loading."""
@@ -78,7 +83,9 @@ class Checker:
             return None, problems
         return build_policy(document.data, display), []
 
-    def check_record(self, path: Path, policy: Policy | None) -> tuple[Document, list[Problem], Release | None]:
+    def check_record(
+        self, path: Path, policy: Policy | None
+    ) -> tuple[Document, list[Problem], Release | None]:
         """Load and check one record; its Release when it is valid."""
         display = self.settings.display(path)
         document = load_file(path, display, self.settings.limits)
@@ -93,15 +100,16 @@ class Checker:
     def check(self, paths: list[Path] | None = None, only: set[str] | None = None) -> Project:
         """Check records (default: everything under `releases_dir`) against the policy and each other.
 
-        With `only`, problems are reported for those files (and the policy) alone, while the rules still see the
-        whole history: a pre-commit hook passes just the changed files.
+        With `only`, problems are reported for those files (and the policy) alone, while the rules still see
+        the whole history: a pre-commit hook passes just the changed files.
         """
         settings = self.settings
         policy, problems = self.load_policy()
         if paths is None:
             folder = settings.path(settings.releases_dir)
             if not folder.is_dir():
-                raise ConfigError(f"releases folder not found: {settings.display(folder)} (set 'releases_dir')")
+                raise ConfigError(
+                    f"releases folder not found: {settings.display(folder)} (set 'releases_dir')")
             paths = discover(folder)
         files = [settings.display(p) for p in paths]
         if len(paths) > settings.max_records:
@@ -125,7 +133,8 @@ class Checker:
         if settings.enforce == "warning":
             problems = [Problem(p.file, p.line, p.col, p.path, p.message, "warning", p.rule)
                         if p.rule and p.rule != "duplicates" else p for p in problems]
-        return Project(settings, policy, releases, sort_problems(problems), files, config_problems=policy is None)
+        return Project(settings, policy, releases, sort_problems(problems), files,
+                       config_problems=policy is None)
 
 
 def _load_schema(path: Path, settings: Settings) -> SchemaChecker:
@@ -136,7 +145,8 @@ def _load_schema(path: Path, settings: Settings) -> SchemaChecker:
     except (OSError, ValueError) as error:
         raise ConfigError(f"{settings.display(path)}: not a readable JSON schema: {error}") from error
     except jsonschema.SchemaError as error:
-        raise ConfigError(f"{settings.display(path)}: not a valid Draft 2020-12 schema: {error.message}") from error
+        raise ConfigError(
+            f"{settings.display(path)}: not a valid Draft 2020-12 schema: {error.message}") from error
 
 
 def check_project(settings: Settings, paths: list[Path] | None = None) -> Project:

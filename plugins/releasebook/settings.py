@@ -21,8 +21,8 @@ class ConfigError(Exception):
 class Settings:
     """Where the records, policy and schemas live, and how strictly to enforce the policy.
 
-    The plugin's config class (`plugin.ReleasebookConfig`) documents each option for users; this is the same set
-    without MkDocs, so the CLI and other front-ends read identical settings.
+    The plugin's config class (`plugin.ReleasebookConfig`) documents each option for users; this is the same
+    set without MkDocs, so the CLI and other front-ends read identical settings.
     """
 
     root: Path = field(default_factory=Path.cwd)
@@ -67,7 +67,8 @@ class Settings:
         unknown = sorted(set(options) - names)
         if unknown:
             raise ConfigError(f"unknown releasebook option(s): {', '.join(unknown)}")
-        clean = {k: (tuple(v) if k == "focus" and v is not None else v) for k, v in options.items() if v is not None}
+        clean: dict[str, Any] = {k: (tuple(v) if k == "focus" else v) for k, v in options.items()
+                                 if v is not None}
         return replace(self, **clean)
 
 
@@ -81,7 +82,7 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
-_ConfigLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+_ConfigLoader.add_multi_constructor("", _ignore_tag)
 
 
 def find_config(start: Path) -> Path | None:
@@ -109,5 +110,6 @@ def settings_from_mkdocs(config_file: Path | None) -> Settings:
     for entry in data.get("plugins") or []:
         if isinstance(entry, dict) and "releasebook" in entry:
             options = entry["releasebook"] or {}
-    settings = replace(settings, site_url=str(data.get("site_url") or ""), repo_url=str(data.get("repo_url") or ""))
+    settings = replace(settings, site_url=str(data.get("site_url") or ""),
+                       repo_url=str(data.get("repo_url") or ""))
     return settings.with_options(options)

@@ -101,9 +101,10 @@ class SchemaChecker:
 
     def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
         path: DataPath = tuple(error.absolute_path)
-        instance = error.instance
-        kind = error.validator
-        value = error.validator_value
+        instance: Any = error.instance
+        kind: Any = error.validator
+        value: Any = error.validator_value
+        schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
         if kind == "required" and isinstance(instance, dict):
             for name in value:
                 if name not in instance:
@@ -114,8 +115,8 @@ class SchemaChecker:
                     yield document.problem(path, message)
             return
         if kind == "additionalProperties" and isinstance(instance, dict):
-            known = list(error.schema.get("properties", {}))
-            patterns = list(error.schema.get("patternProperties", {}))
+            known = list(schema.get("properties", {}))
+            patterns = list(schema.get("patternProperties", {}))
             for name in instance:
                 if name in known or any(re.search(p, name) for p in patterns):
                     continue
@@ -130,7 +131,9 @@ class SchemaChecker:
         yield document.problem(path, self._message(document, error, path))
 
     def _message(self, document: Document, error: ValidationError, path: DataPath) -> str:
-        instance, kind, value = error.instance, error.validator, error.validator_value
+        instance: Any = error.instance
+        kind: Any = error.validator
+        value: Any = error.validator_value
         if kind == "enum":
             if instance == "skipped" and isinstance(value, list) and "done" in value:
                 return "'skipped' needs a note: write {status: skipped, note: \"why\"}"
@@ -140,7 +143,7 @@ class SchemaChecker:
         if kind == "const":
             return f"{_shown(instance)} must be {_shown(value)}"
         if kind == "type":
-            expected = value if isinstance(value, list) else [value]
+            expected: list[str] = value if isinstance(value, list) else [value]
             wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
             if "string" in expected and isinstance(instance, int | float | bool):
                 _, node = document.node_at(path)
@@ -151,7 +154,7 @@ class SchemaChecker:
                 return f"expected {wanted}, but the value is empty"
             return f"expected {wanted}, got {_kind(instance)}"
         if kind == "pattern":
-            return self._pattern_message(instance, error.validator_value, path)
+            return self._pattern_message(instance, value, path)
         if kind == "format":
             if value == "date":
                 return f"'{instance}' is not a real calendar date"
@@ -214,7 +217,7 @@ def _semver_hint(text: str) -> str:
 
 
 def record_checks(document: Document, policy: Policy | None, stem: str) -> list[Problem]:
-    """Checks against the file name and the policy: version equals the stem, checklist ids exist, real times."""
+    """What a schema cannot check: version equals the file stem, checklist ids exist, times are real."""
     data = document.data
     if data is None:
         return []
@@ -230,22 +233,25 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
             if spec is None or not isinstance(items, dict):
                 continue
             known = [item.id for item in spec.items]
-            elsewhere = {item.id: other.key for other in policy.checklists if other.key != key for item in other.items}
+            elsewhere = {item.id: other.key for other in policy.checklists if other.key != key
+                         for item in other.items}
             for item_id in items:
                 if item_id not in known:
                     if item_id in elsewhere:
-                        hint = f": it is a {elsewhere[item_id]} item; move it under checklists.{elsewhere[item_id]}"
+                        other = elsewhere[item_id]
+                        hint = f": it is a {other} item; move it under checklists.{other}"
                     else:
                         hint = did_you_mean(item_id, known) or f" (the {key} items are: {', '.join(known)})"
-                    problems.append(document.problem(("checklists", key, item_id),
-                                                     f"unknown {key} checklist item '{item_id}'{hint}", at_key=True))
+                    problems.append(document.problem(
+                        ("checklists", key, item_id), f"unknown {key} checklist item '{item_id}'{hint}",
+                        at_key=True))
     incident = data.get("incident")
-    if isinstance(incident, dict) and isinstance(incident.get("detected_at"), str):
-        if _parse_datetime(incident["detected_at"]) is None and re.fullmatch(
-            r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", incident["detected_at"]
-        ):
-            problems.append(document.problem(("incident", "detected_at"),
-                                             f"'{incident['detected_at']}' is not a real date and time"))
+    detected_at = incident.get("detected_at") if isinstance(incident, dict) else None
+    # Only a value of the right form is checked here; the schema's pattern reports any other text.
+    if (isinstance(detected_at, str) and _parse_datetime(detected_at) is None
+            and re.fullmatch(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", detected_at)):
+        problems.append(document.problem(("incident", "detected_at"),
+                                         f"'{detected_at}' is not a real date and time"))
     return problems
 
 
@@ -333,8 +339,8 @@ def build_release(data: dict[str, Any], policy: Policy, source: str) -> Release:
         verification=Verification(
             {k: v for k, v in verification.items() if k != "notes"}, verification.get("notes", "")
         ) if verification is not None else None,
-        incident=Incident(incident["summary"], detected, incident.get("severity", ""), incident.get("postmortem", ""))
-        if incident and detected else None,
+        incident=Incident(incident["summary"], detected, incident.get("severity", ""),
+                          incident.get("postmortem", "")) if incident and detected else None,
         extensions={k: v for k, v in data.items() if k.startswith("x-")},
     )
 
@@ -348,7 +354,7 @@ def build_policy(data: dict[str, Any], source: str) -> Policy:
                 id=entry["id"],
                 text=entry["text"],
                 field=entry["field"],
-                level=level,  # type: ignore[arg-type]
+                level=level,
                 threshold=entry.get("threshold"),
                 unit=entry.get("unit", ""),
                 label=entry.get("label", ""),
@@ -371,7 +377,8 @@ def build_policy(data: dict[str, Any], source: str) -> Policy:
         postmortem_hours=data["postmortem_hours"],
         criteria=tuple(criteria),
         rules=dict(data.get("rules", {})),
-        notes_template=tuple(NotesSection(s["heading"], s["guidance"]) for s in data.get("release_notes_template", ())),
+        notes_template=tuple(NotesSection(s["heading"], s["guidance"])
+                             for s in data.get("release_notes_template", ())),
         source=source,
     )
 
@@ -387,8 +394,9 @@ def policy_checks(document: Document) -> list[Problem]:
         for index, item in enumerate(data["checklists"][key]["items"]):
             where = f"{key}[{index}]"
             if item["id"] in seen:
-                problems.append(document.problem(("checklists", key, "items", index, "id"),
-                                                 f"checklist item id '{item['id']}' is already used at {seen[item['id']]}"))
+                problems.append(document.problem(
+                    ("checklists", key, "items", index, "id"),
+                    f"checklist item id '{item['id']}' is already used at {seen[item['id']]}"))
             seen.setdefault(item["id"], where)
     criteria_seen: set[str] = set()
     for level in ("immediate", "consider"):
@@ -400,5 +408,5 @@ def policy_checks(document: Document) -> list[Problem]:
     return problems
 
 
-__all__ = ["SchemaChecker", "build_checklists", "build_policy", "build_release", "format_path", "policy_checks",
-           "record_checks"]
+__all__ = ["SchemaChecker", "build_checklists", "build_policy", "build_release", "format_path",
+           "policy_checks", "record_checks"]
