@@ -37,7 +37,7 @@ def bump_base(release: Release, releases: Iterable[Release]) -> Release | None:
 
 
 def expected_type(release: Release, base: Release) -> ReleaseType | None:
-    """The type that the bump from `base` to this release's core version implies, or None when it is no bump."""
+    """The type implied by the bump from `base` to this core version, or None when it is no single bump."""
     old, new = core(base), core(release)
     if new.major > old.major:
         return "major" if (new.minor, new.patch) == (0, 0) else None
@@ -65,7 +65,7 @@ def computed_last_known_good(release: Release, releases: Iterable[Release]) -> R
 
 
 def last_known_good(release: Release, releases: Iterable[Release]) -> Release | None:
-    """Where a rollback goes: an explicit `rollback.target` that names a record wins, else the computed one."""
+    """Where a rollback goes: an explicit `rollback.target` naming a record wins, else the computed one."""
     pool = list(releases)
     if release.rollback.target:
         explicit = find(pool, release.rollback.target)
@@ -144,7 +144,8 @@ class History:
 def build_history(releases: Iterable[Release], policy: Policy) -> History:
     """Order the releases and compute last known good and the verdict for each."""
     ordered = tuple(newest_first(releases))
-    # Walk oldest to newest keeping the best released candidate so far: linear, not quadratic, at 5,000 records.
+    # Walk oldest to newest keeping the best released candidate so far: linear, not quadratic, at 5,000
+    # records.
     computed: dict[str, Release | None] = {}
     best: Release | None = None
     for release in reversed(ordered):
@@ -154,5 +155,6 @@ def build_history(releases: Iterable[Release], policy: Policy) -> History:
     lkg: dict[str, Release | None] = {}
     for release in ordered:
         explicit = find(ordered, release.rollback.target) if release.rollback.target else None
-        lkg[release.slug] = explicit if explicit is not None and explicit is not release else computed[release.slug]
+        chosen = explicit if explicit is not None and explicit is not release else None
+        lkg[release.slug] = chosen or computed[release.slug]
     return History(ordered, lkg, {r.slug: verdict(r, policy) for r in ordered})
