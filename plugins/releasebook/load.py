@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,17 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource caps that keep hostile input from costing time or memory."""
+    """Resource caps that keep hostile input from costing time or memory.
+
+    - `max_file_bytes`: a record file larger than this is refused before it is read (default 1 MiB; libyaml
+      needs about 50 bytes of memory per byte of YAML, so 8 MB would cost some 400 MB and seconds).
+    - `max_depth`: mappings and lists nested deeper than this inside one record are refused (default 32; a
+      real record nests 4 levels).
+    - `max_records`: a project with more record files than this is refused before any is read (default
+      20,000).
+
+    Each is a plugin option in `mkdocs.yml` of the same name; see SECURITY.md.
+    """
 
     max_file_bytes: int = 1_048_576
     max_depth: int = 32
@@ -98,25 +109,50 @@ class Source:
 
 @dataclass
 class Document:
-    """One loaded file: its data (None when it could not be read) and the problems found while loading."""
+    """One loaded file: its data (None when it could not be read) and the problems found while loading.
+
+    The node tree is composed again only when a problem needs a position, then kept with an index of each
+    mapping's keys, so locating many problems in one file stays linear.
+    """
 
     source: Source
     data: dict[str, Any] | None
     problems: list[Problem]
+    _root: Node | None = field(default=None, repr=False, compare=False)
+    _composed: bool = field(default=False, repr=False, compare=False)
+    _keys: dict[int, dict[PathPart, tuple[Node, Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _tree(self) -> Node | None:
+        if not self._composed:
+            self._composed = True
+            try:
+                self._root = compose(self.source.text)
+            except (yaml.YAMLError, RecursionError):
+                self._root = None  # only reached for text that never loaded; problems then sit at 1:1
+        return self._root
+
+    def _children(self, node: MappingNode) -> dict[PathPart, tuple[Node, Node]]:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, ScalarNode):
+                    index.setdefault(k.value, (k, v))  # the first of duplicate keys, as the builder keeps it
+            self._keys[id(node)] = index
+        return index
 
     def node_at(self, path: Sequence[PathPart]) -> tuple[Node | None, Node | None]:
         """The (key node, value node) at a data path; for a path that does not exist, the nearest parent."""
-        root = compose(self.source.text)
         key_node: Node | None = None
-        node: Node | None = root
+        node: Node | None = self._tree()
         for part in path:
             if isinstance(node, MappingNode):
-                for k, v in node.value:
-                    if isinstance(k, ScalarNode) and k.value == part:
-                        key_node, node = k, v
-                        break
-                else:
+                found = self._children(node).get(part)
+                if found is None:
                     return key_node, node
+                key_node, node = found
             elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 key_node, node = None, node.value[part]
             else:
@@ -191,13 +227,39 @@ def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
         parser.dispose()
 
 
-def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
-    """Turn any PyYAML error into one located problem."""
+_UNICODE_BREAKS = {
+    "\u2028": "U+2028 LINE SEPARATOR",
+    "\u2029": "U+2029 PARAGRAPH SEPARATOR",
+    "\x85": "U+0085 NEXT LINE",
+}
+_UNICODE_BREAK = re.compile("[\u2028\u2029\x85]")
+
+
+def _char_offset(text: str, byte_offset: int) -> int:
+    """The character offset of a UTF-8 byte offset (libyaml's reader errors count bytes, marks characters)."""
+    return len(text.encode("utf-8")[: max(byte_offset, 0)].decode("utf-8", "ignore"))
+
+
+def _describe_yaml_error(source: Source, error: yaml.YAMLError, limits: Limits) -> list[Problem]:
+    """Turn any PyYAML error into located problems: the error, and a hint if a Unicode line break is about."""
     if isinstance(error, yaml.reader.ReaderError):
-        line, col = source.position(max(error.position, 0))
+        line, col = source.position(_char_offset(source.text, error.position))
         char = error.character
-        what = f"character {char!r} (U+{ord(char):04X})" if isinstance(char, str) else "a byte sequence"
-        return Problem(source.path, line, col, "", f"{what} is not allowed in YAML: {error.reason}")
+        code = ord(char) if isinstance(char, str) else char
+        message = f"character U+{code:04X} is not allowed in YAML: {error.reason}"
+        return [Problem(source.path, line, col, "", message)]
+    problems = [_describe_marked_error(source, error, limits)]
+    hint = _UNICODE_BREAK.search(source.text)
+    if hint is not None:
+        line, col = source.position(hint.start())
+        message = (f"{_UNICODE_BREAKS[hint.group()]} here is read as a line break by YAML, though editors "
+                   "show one line; replace it with a space or a real line break")
+        problems.append(Problem(source.path, line, col, "", message))
+    return problems
+
+
+def _describe_marked_error(source: Source, error: yaml.YAMLError, limits: Limits) -> Problem:
+    """One located problem for a syntax error."""
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line, col = source.position(mark.index) if mark is not None else (1, 1)
@@ -209,6 +271,9 @@ def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
                        "remove the '---' separator and what follows")
         elif "found undefined alias" in problem:
             problem = "aliases are not allowed (and this one is undefined)"
+        elif "exceeded maximum nesting depth" in problem:
+            problem = (f"nesting is deeper than YAML can read; a record may nest {limits.max_depth} levels "
+                       "(max_depth)")
         context = f" ({error.context})" if error.context and "document" not in error.context else ""
         return Problem(source.path, line, col, "", f"YAML syntax error: {problem}{context}")
     # Every PyYAML error is marked; this is only a safety net.
@@ -218,8 +283,14 @@ def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
 KEY_TAGS = (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG)
 
 
+# Characters YAML refuses when written raw but accepts as escapes ("\0", "\x1b", "\uFFFF"). They would reach
+# the Markdown and HTML output (Python-Markdown uses \x02 and \x03 as placeholders), so records refuse them.
+_FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 class _Builder:
-    """Builds plain data from nodes, refusing duplicate keys, merge keys, non-text keys and deep nesting."""
+    """Builds plain data from nodes, refusing duplicate keys, merge keys, non-text keys, control characters
+    and deep nesting."""
 
     def __init__(self, source: Source, limits: Limits) -> None:
         self.source = source
@@ -247,8 +318,8 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in KEY_TAGS:
                     self._at(key_node, "a key must be plain text, not a list or mapping", path)
                     continue
-                key = key_node.value
-                if key == "<<" and key_node.style is None:
+                key = self._text(key_node, path)
+                if key == "<<" and not key_node.style:  # plain style: None in PyYAML, '' from libyaml
                     self._at(key_node, "merge keys ('<<') are not allowed: write the keys out in full", path)
                     continue
                 if key_node.tag != STR_TAG:
@@ -267,10 +338,20 @@ class _Builder:
             return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
         raise TypeError(f"unexpected node {node!r}")  # pragma: no cover - libyaml only makes these three
 
+    def _text(self, node: ScalarNode, path: DataPath) -> str:
+        """A scalar's text, with characters that must not reach the output refused and replaced."""
+        value: str = node.value
+        bad = _FORBIDDEN_CHAR.search(value)
+        if bad is None:
+            return value
+        self._at(node, f"text holds U+{ord(bad.group()):04X}, a control character or non-character that YAML "
+                 "accepts only as an escape; remove it", path)
+        return _FORBIDDEN_CHAR.sub("\ufffd", value)
+
     def _scalar(self, node: ScalarNode, path: DataPath) -> Any:
         tag, value = node.tag, node.value
         if tag == STR_TAG:
-            return value
+            return self._text(node, path)
         if tag == INT_TAG:
             return int(value)
         if tag == FLOAT_TAG:
@@ -291,11 +372,22 @@ def _too_big(path: str, size: int, limits: Limits) -> Problem:
                    "(max_file_bytes)")
 
 
+def _looks_wide(raw: bytes) -> bool:
+    """UTF-16 or UTF-32: a byte-order mark, or ASCII text with every other byte zero at the start.
+
+    A stray NUL elsewhere is not this: libyaml reports it with its position instead.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
+    head = raw[:4]
+    return len(head) == 4 and ((head[1] == 0 and head[3] == 0) or (head[0] == 0 and head[2] == 0))
+
+
 def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[Problem]]:
     """Bytes to text, refusing oversized, UTF-16 and non-UTF-8 input with a located problem."""
     if len(raw) > limits.max_file_bytes:
         return None, [_too_big(path, len(raw), limits)]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
+    if _looks_wide(raw):
         return None, [Problem(path, 1, 1, "", "file is UTF-16 or UTF-32 encoded; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
@@ -325,7 +417,7 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
     try:
         root = compose(text)
     except yaml.YAMLError as error:
-        return Document(source, None, [_describe_yaml_error(source, error)])
+        return Document(source, None, _describe_yaml_error(source, error, limits))
     except RecursionError:
         return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
     if root is None:
@@ -337,19 +429,28 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
         return Document(source, None, [Problem(source.path, line, col, "", f"the file holds {kind}; a record "
                                                "must be a mapping of keys such as 'version: 2.4.0'")])
     builder = _Builder(source, limits)
-    data = builder.build(root)
+    try:
+        data = builder.build(root)
+    except RecursionError:  # only when max_depth is set above what Python's stack allows
+        problem = Problem(source.path, 1, 1, "", "nesting is too deep to read (max_depth)")
+        return Document(source, None, [problem])
     # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same
     # run.
     return Document(source, None if builder.too_deep else data, builder.problems)
 
 
 def load_file(path: Path, display: str, limits: Limits = Limits()) -> Document:
-    """Read and parse one file from disk."""
+    """Read and parse one file from disk; a FIFO, device or folder is refused, never read."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:  # never read an oversized file into memory
-            return Document(Source(display, ""), None, [_too_big(display, size, limits)])
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero or a FIFO would never end; a folder cannot be read
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            problem = Problem(display, 1, 1, "", f"cannot read file: it is {kind}")
+            return Document(Source(display, ""), None, [problem])
+        if info.st_size > limits.max_file_bytes:  # never read an oversized file into memory
+            return Document(Source(display, ""), None, [_too_big(display, info.st_size, limits)])
+        with path.open("rb") as stream:
+            raw = stream.read(limits.max_file_bytes + 1)  # the file may have grown since stat()
     except OSError as error:
         problem = Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")
         return Document(Source(display, ""), None, [problem])
