@@ -97,6 +97,15 @@ class SchemaChecker:
         problems: list[Problem] = []
         for error in self._slow.iter_errors(data):
             problems.extend(self._describe(document, error))
+        if not problems:
+            # The engines disagree on a few edges (Python's `$` matches before a final newline, Rust's does
+            # not). The fast engine refused the record, so it must not pass: report its own findings.
+            for fast_error in self._fast.iter_errors(data):
+                path = tuple(fast_error.instance_path)
+                pattern = getattr(fast_error.kind, "pattern", None)
+                message = (self._pattern_message(fast_error.instance, pattern, path) if pattern is not None
+                           else _clip(fast_error.message))
+                problems.append(document.problem(path, message))
         return problems
 
     def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
@@ -145,6 +154,8 @@ class SchemaChecker:
         if kind == "type":
             expected: list[str] = value if isinstance(value, list) else [value]
             wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
+            if isinstance(instance, str) and "string" not in expected:
+                return f"expected {wanted}, got text '{_clip(instance)}'{_number_hint(instance, expected)}"
             if "string" in expected and isinstance(instance, int | float | bool):
                 _, node = document.node_at(path)
                 written = getattr(node, "value", str(instance))
@@ -164,7 +175,7 @@ class SchemaChecker:
         if kind == "minLength":
             return "must not be empty" if value == 1 else f"must be at least {value} characters long"
         if kind == "maxLength":
-            return f"is {len(instance)} characters long, over the limit of {value}"
+            return f"{_subject(path)} is {len(instance)} characters long, over the limit of {value}"
         if kind == "minimum":
             return f"{_shown(instance)} is out of range: it must be at least {value}"
         if kind == "maximum":
@@ -196,7 +207,28 @@ class SchemaChecker:
 
 
 def _shown(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
+    return f"'{_clip(value)}'" if isinstance(value, str) else _clip(json.dumps(value))
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """A value echoed in a message, cut short so a hostile 20,000-character value cannot flood the output."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _subject(path: DataPath) -> str:
+    """What a message is about: `'version'`, `'features[2].title'`, or `the value` at the top."""
+    return f"'{format_path(path)}'" if path else "the value"
+
+
+def _number_hint(text: str, expected: list[str]) -> str:
+    """Why text that looks like a number was not read as one."""
+    if not {"number", "integer"} & set(expected):
+        return ""
+    if re.fullmatch(r"[-+]?0[0-9]+(\.[0-9]*)?", text):
+        return "; write it without leading zeros"
+    if re.fullmatch(r"[-+]?[0-9]+(:[0-9]+)+(\.[0-9]*)?", text):
+        return "; write one number, not a time such as 1:20 (hours are a decimal, e.g. 1.5)"
+    return ""
 
 
 def _semver_hint(text: str) -> str:
@@ -224,8 +256,14 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
     problems: list[Problem] = []
     version = data.get("version")
     if isinstance(version, str) and version != stem:
-        problems.append(document.problem(("version",), f"version '{version}' does not match the file name "
-                                         f"'{stem}': rename the file to '{version}.yml' or fix the version"))
+        shown = _clip(version)
+        fix = f"rename the file to '{version}.yml' or fix the version" if shown == version else "fix it"
+        message = f"version '{shown}' does not match the file name '{_clip(stem)}': {fix}"
+        problems.append(document.problem(("version",), message))
+    date = data.get("date")
+    # The fast schema engine accepts year 0000, which Python's calendar cannot hold: check every date here.
+    if isinstance(date, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date) and not _parse_date(date):
+        problems.append(document.problem(("date",), f"'{date}' is not a real calendar date"))
     checklists = data.get("checklists")
     if policy is not None and isinstance(checklists, dict):
         for key, items in checklists.items():
@@ -249,17 +287,28 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
     detected_at = incident.get("detected_at") if isinstance(incident, dict) else None
     # Only a value of the right form is checked here; the schema's pattern reports any other text.
     if (isinstance(detected_at, str) and _parse_datetime(detected_at) is None
-            and re.fullmatch(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", detected_at)):
+            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+                             r"([Zz]|[+-][0-9]{2}:[0-9]{2})", detected_at)):
         problems.append(document.problem(("incident", "detected_at"),
                                          f"'{detected_at}' is not a real date and time"))
     return problems
 
 
-def _parse_datetime(text: str) -> dt.datetime | None:
+def _parse_date(text: str) -> dt.date | None:
     try:
-        return dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _parse_datetime(text: str) -> dt.datetime | None:
+    """A zoned date and time that also exists in UTC (9999-12-31T23:59:59-23:00 does not), or None."""
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+        parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed
 
 
 # --- data to model ------------------------------------------------------------------------------------------
