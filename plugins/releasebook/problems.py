@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -22,9 +23,14 @@ class Problem:
     rule: str = ""
 
     def format(self) -> str:
-        """Render as `file:line:col: severity: message`, the form editors and CI understand."""
+        """Render as `file:line:col: severity: message`, the form editors and CI understand.
+
+        Always one line: a line break, control or bidi character echoed from a record (or in a file name) is
+        written as an escape, so a value cannot forge another problem line or a CI workflow command.
+        """
         rule = f" [{self.rule}]" if self.rule else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}{rule}"
+        where = f"{one_line(self.file)}:{self.line}:{self.col}"
+        return f"{where}: {self.severity}: {one_line(self.message)}{rule}"
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for the JSON reporter."""
@@ -37,6 +43,27 @@ class Problem:
             "rule": self.rule or None,
             "message": self.message,
         }
+
+
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Text with line breaks, control, format (bidi) and surrogate characters written as escapes."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+            out.append(char)
+        elif char in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[char])
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                       else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
