@@ -12,7 +12,7 @@ from typing import TextIO
 from . import __version__
 from .pipeline import Checker, Project, discover
 from .problems import Problem
-from .settings import ConfigError, Settings, find_config, settings_from_mkdocs
+from .settings import ConfigError, Settings, canonical, find_config, settings_from_mkdocs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -93,8 +93,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         requested = _expand(args.paths)
         folder = settings.path(settings.releases_dir)
         history = discover(folder) if folder.is_dir() else []
-        in_history = {p.resolve() for p in history}
-        if all(p.resolve() in in_history for p in requested):
+        in_history = {canonical(p) for p in history}
+        if all(canonical(p) in in_history for p in requested):
             project = checker.check(history, only={settings.display(p) for p in requested})
         else:
             project = checker.check(sorted(set(requested)))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import jsonschema
 
-from .load import Document, Limits, load_file
+from .load import Document, Limits, Source, load_file
 from .model import Policy, Release
 from .problems import Problem, count, sort_problems
 from .rules import check_rules
-from .settings import ConfigError, Settings
+from .settings import ConfigError, Settings, canonical
 from .validate import SchemaChecker, build_policy, build_release, policy_checks, record_checks
 
 RECORD_SUFFIXES = (".yml", ".yaml")
@@ -49,14 +49,37 @@ def _counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def discover(folder: Path) -> list[Path]:
-    """Every `*.yml`/`*.yaml` record below a folder, recursively, sorted (hidden folders skipped)."""
+def discover(folder: Path, limit: int | None = None) -> list[Path]:
+    """Every `*.yml`/`*.yaml` record below a folder, recursively, sorted (hidden folders skipped).
+
+    Symlinked folders are not followed. With `limit`, the walk stops once more than `limit` files are found,
+    so a folder of a million files costs no more than the cap (the caller refuses it anyway).
+    """
     found: list[Path] = []
     for current, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(current) / name for name in names if name.endswith(RECORD_SUFFIXES)
                      and not name.startswith("."))
+        if limit is not None and len(found) > limit:
+            break
     return sorted(found)
+
+
+def escapes(path: Path, root: Path) -> bool:
+    """Whether a record inside the project root is a symlink to a file outside it.
+
+    A pull request can add a symlink named `x.yml` to `/etc/passwd` or a CI secret; its text would end up in
+    error messages or on the site, so such records are refused before they are read. A file named outside
+    the root on the command line is the caller's choice and is read.
+    """
+    base = canonical(root)
+    if not (canonical(path.parent) / path.name).is_relative_to(base):
+        return False
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False  # load_file reports the broken link or the loop
+    return not real.is_relative_to(base)
 
 
 class Checker:
@@ -88,13 +111,22 @@ class Checker:
     ) -> tuple[Document, list[Problem], Release | None]:
         """Load and check one record; its Release when it is valid."""
         display = self.settings.display(path)
+        if escapes(path, self.settings.root):
+            problem = Problem(display, 1, 1, "", "record is a symlink to a file outside the project; "
+                              "records must be files inside the repository")
+            return Document(Source(display, ""), None, [problem]), [problem], None
         document = load_file(path, display, self.settings.limits)
         problems = document.problems + self.release_schema.check(document)
         stem = path.name.rsplit(".", 1)[0]
         problems += record_checks(document, policy, stem)
         release = None
         if not problems and document.data is not None and policy is not None:
-            release = build_release(document.data, policy, display)
+            try:
+                release = build_release(document.data, policy, display)
+            except (KeyError, TypeError, ValueError, OverflowError) as error:
+                # A gap between the checks and the model: still a located problem, never a traceback.
+                problems.append(Problem(display, 1, 1, "", f"internal error while reading this record "
+                                        f"({type(error).__name__}: {error}); please report it"))
         return document, problems, release
 
     def check(self, paths: list[Path] | None = None, only: set[str] | None = None) -> Project:
@@ -110,13 +142,13 @@ class Checker:
             if not folder.is_dir():
                 raise ConfigError(
                     f"releases folder not found: {settings.display(folder)} (set 'releases_dir')")
-            paths = discover(folder)
-        files = [settings.display(p) for p in paths]
+            paths = discover(folder, limit=settings.max_records)
         if len(paths) > settings.max_records:
             problems.append(Problem(settings.display(settings.path(settings.releases_dir)), 1, 1, "",
-                                    f"{len(paths):,} records exceed the limit of {settings.max_records:,} "
-                                    "(max_records)"))
-            return Project(settings, policy, [], sort_problems(problems), files)
+                                    f"more than {settings.max_records:,} record files: over the limit "
+                                    "(max_records); nothing was checked"))
+            return Project(settings, policy, [], sort_problems(problems), [])
+        files = [settings.display(p) for p in paths]
         documents: dict[str, Document] = {}
         releases: list[Release] = []
         for path in paths:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -11,6 +12,19 @@ import yaml
 from .load import Limits
 
 PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+# Python's own stack bounds how deep the loader can walk; libyaml stops at 1,000 levels anyway.
+MAX_DEPTH_CEILING = 100
+_LIMIT_RANGES = {"max_file_bytes": (1, None), "max_depth": (1, MAX_DEPTH_CEILING), "max_records": (1, None)}
+_TEXT_OPTIONS = ("releases_dir", "policy", "schema", "policy_schema", "templates_dir", "tag_format")
+
+
+def canonical(path: Path) -> Path:
+    """An absolute path with symlinks resolved where possible; a symlink loop stays as written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11 and 3.12
+        return Path(os.path.abspath(path))
 
 
 class ConfigError(Exception):
@@ -33,6 +47,8 @@ class Settings:
     templates_dir: str | None = None
     enforce: Literal["error", "warning"] = "error"
     tag_format: str = "v{version}"
+    # Resource caps (see SECURITY.md): bytes per record file, nesting levels inside a record (1 to
+    # MAX_DEPTH_CEILING), and record files per project. Input over a cap is refused with a located problem.
     max_file_bytes: int = Limits.max_file_bytes
     max_depth: int = Limits.max_depth
     max_records: int = Limits.max_records
@@ -47,7 +63,7 @@ class Settings:
 
     def path(self, value: str) -> Path:
         """A setting's path, relative to the project root."""
-        return (self.root / value).resolve() if not Path(value).is_absolute() else Path(value)
+        return canonical(self.root / value) if not Path(value).is_absolute() else Path(value)
 
     def schema_path(self, value: str, packaged: str) -> Path:
         """A schema file: the project's own when it exists, else the copy shipped in the package."""
@@ -55,9 +71,13 @@ class Settings:
         return path if path.exists() else PACKAGE_SCHEMAS / packaged
 
     def display(self, path: Path) -> str:
-        """A path as shown in messages: relative to the project root, with forward slashes."""
+        """A path as shown in messages: relative to the project root, with forward slashes.
+
+        The folder is resolved, the file name is kept: a symlinked record is named as written, and a symlink
+        loop is named rather than raising.
+        """
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return (canonical(path.parent) / path.name).relative_to(canonical(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -67,9 +87,27 @@ class Settings:
         unknown = sorted(set(options) - names)
         if unknown:
             raise ConfigError(f"unknown releasebook option(s): {', '.join(unknown)}")
+        for name, value in options.items():
+            if value is not None:
+                _check_option(name, value)
         clean: dict[str, Any] = {k: (tuple(v) if k == "focus" else v) for k, v in options.items()
                                  if v is not None}
         return replace(self, **clean)
+
+
+def _check_option(name: str, value: Any) -> None:
+    """Refuse an option value of the wrong type or range, so a typo in mkdocs.yml is a ConfigError."""
+    if name in _LIMIT_RANGES:
+        low, high = _LIMIT_RANGES[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            span = f"from {low} to {high}" if high else f"of at least {low}"
+            raise ConfigError(f"releasebook option '{name}' must be a whole number {span}, got {value!r}")
+    elif name in _TEXT_OPTIONS and not isinstance(value, str):
+        raise ConfigError(f"releasebook option '{name}' must be text, got {value!r}")
+    elif name == "enforce" and value not in ("error", "warning"):
+        raise ConfigError(f"releasebook option 'enforce' must be 'error' or 'warning', got {value!r}")
+    elif name == "focus" and not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"releasebook option 'focus' must be a list of text, got {value!r}")
 
 
 class _ConfigLoader(yaml.SafeLoader):
