@@ -10,7 +10,7 @@ import jsonschema
 
 from .load import Document, Limits, Source, load_file
 from .model import Policy, Release
-from .problems import Problem, count, sort_problems
+from .problems import Problem, cap_per_file, count, sort_problems
 from .rules import check_rules
 from .settings import ConfigError, Settings, canonical
 from .validate import SchemaChecker, build_policy, build_release, policy_checks, record_checks
@@ -119,8 +119,10 @@ class Checker:
         problems = document.problems + self.release_schema.check(document)
         stem = path.name.rsplit(".", 1)[0]
         problems += record_checks(document, policy, stem)
+        problems = cap_per_file(problems)
         release = None
         if not problems and document.data is not None and policy is not None:
+            document.forget_nodes()  # thousands of valid records must not keep their node trees
             try:
                 release = build_release(document.data, policy, display)
             except (KeyError, TypeError, ValueError, OverflowError) as error:

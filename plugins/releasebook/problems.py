@@ -9,6 +9,10 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# A 1 MB file can hold 300,000 aliases or unknown keys. Listing every one costs seconds and floods the CI log,
+# and nobody reads past the first screen: each file reports at most this many, then says that more exist.
+MAX_PER_FILE = 100
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -69,6 +73,17 @@ def one_line(text: str) -> str:
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Sort by file, then position, then path and text, and drop exact repeats."""
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.col, p.path, p.message, p.severity, p.rule))
+
+
+def cap_per_file(problems: Iterable[Problem]) -> list[Problem]:
+    """One file's problems, sorted, cut to MAX_PER_FILE with a closing note when there are more."""
+    ordered = sort_problems(problems)
+    if len(ordered) <= MAX_PER_FILE:
+        return ordered
+    last = ordered[MAX_PER_FILE - 1]
+    note = Problem(last.file, last.line, last.col, last.path, f"more problems in this file are not listed: "
+                   f"only the first {MAX_PER_FILE} are shown; fix these and check again")
+    return [*ordered[:MAX_PER_FILE], note]
 
 
 def count(problems: Iterable[Problem], severity: Severity) -> int:

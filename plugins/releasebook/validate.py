@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,7 @@ from .model import (
     Rollback,
     Verification,
 )
-from .problems import Problem, did_you_mean
+from .problems import MAX_PER_FILE, Problem, did_you_mean
 
 _JSON_TYPES = {
     "string": "text",
@@ -94,9 +95,11 @@ class SchemaChecker:
         data = document.data
         if data is None or self._fast.is_valid(data):
             return []
-        problems: list[Problem] = []
-        for error in self._slow.iter_errors(data):
-            problems.extend(self._describe(document, error))
+        errors = self._slow.iter_errors(data)
+        found = itertools.chain.from_iterable(self._describe(document, error) for error in errors)
+        # One more than the pipeline lists tells it that more exist (see problems.MAX_PER_FILE). Count
+        # distinct problems: jsonschema reports `required` once per missing key, each naming all of them.
+        problems = list(itertools.islice(_distinct(found), MAX_PER_FILE + 1))
         if not problems:
             # The engines disagree on a few edges (Python's `$` matches before a final newline, Rust's does
             # not). The fast engine refused the record, so it must not pass: report its own findings.
@@ -206,6 +209,15 @@ class SchemaChecker:
         return f"'{instance}' does not match the pattern {pattern}"
 
 
+def _distinct(problems: Iterable[Problem]) -> Iterator[Problem]:
+    """Problems without repeats, lazily."""
+    seen: set[Problem] = set()
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
+
+
 def _shown(value: Any) -> str:
     return f"'{_clip(value)}'" if isinstance(value, str) else _clip(json.dumps(value))
 
@@ -274,6 +286,8 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
             elsewhere = {item.id: other.key for other in policy.checklists if other.key != key
                          for item in other.items}
             for item_id in items:
+                if len(problems) > MAX_PER_FILE:
+                    break
                 if item_id not in known:
                     if item_id in elsewhere:
                         other = elsewhere[item_id]
