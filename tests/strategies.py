@@ -381,12 +381,14 @@ def _with(record: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     return changed
 
 
+MUTATION_KINDS = ("drop-required", "wrong-type", "duplicate-key", "bad-date", "unknown-item", "unknown-key",
+                  "bad-enum", "bad-version", "bad-url")
+
+
 @st.composite
-def mutations(draw: st.DrawFn, record: dict[str, Any]) -> Mutation:
-    """One valid record with exactly one thing broken."""
-    kinds = ["drop-required", "wrong-type", "duplicate-key", "bad-date", "unknown-item", "unknown-key",
-             "bad-enum", "bad-version", "bad-url"]
-    kind = draw(st.sampled_from(kinds))
+def mutations(draw: st.DrawFn, record: dict[str, Any], kind: str | None = None) -> Mutation:
+    """One valid record with exactly one thing broken (of the given kind, or any)."""
+    kind = kind or draw(st.sampled_from(MUTATION_KINDS))
     name = _file_name(record["version"])
     if kind == "drop-required":
         key = draw(st.sampled_from(REQUIRED))
