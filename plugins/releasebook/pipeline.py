@@ -50,7 +50,7 @@ def _counted(number: int, noun: str) -> str:
 
 
 def discover(folder: Path, limit: int | None = None) -> list[Path]:
-    """Every `*.yml`/`*.yaml` record below a folder, recursively, sorted (hidden folders skipped).
+    """Every `*.yml`/`*.yaml` record below a folder (any case), recursively, sorted (hidden ones skipped).
 
     Symlinked folders are not followed. With `limit`, the walk stops once more than `limit` files are found,
     so a folder of a million files costs no more than the cap (the caller refuses it anyway).
@@ -58,7 +58,8 @@ def discover(folder: Path, limit: int | None = None) -> list[Path]:
     found: list[Path] = []
     for current, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(current) / name for name in names if name.endswith(RECORD_SUFFIXES)
+        # Any letter case: a `2.5.0.YML` from a case-insensitive file system must not be silently left out.
+        found.extend(Path(current) / name for name in names if name.lower().endswith(RECORD_SUFFIXES)
                      and not name.startswith("."))
         if limit is not None and len(found) > limit:
             break
