@@ -427,6 +427,11 @@ def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[P
     return Source(path, text), []
 
 
+def _out_of_memory(source: Source) -> Problem:
+    return Problem(source.path, 1, 1, "", f"ran out of memory reading this file ({len(source.text):,} "
+                   "characters): split it, or lower max_file_bytes so such files are refused unread")
+
+
 def load_text(source: Source, limits: Limits = Limits()) -> Document:
     """Parse one file's text into a Document; every failure becomes a located problem."""
     text = source.text
@@ -445,6 +450,8 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
         return Document(source, None, _describe_yaml_error(source, error, limits))
     except RecursionError:
         return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
+    except MemoryError:  # only when max_file_bytes is raised far above its default; the partial tree is freed
+        return Document(source, None, [_out_of_memory(source)])
     if root is None:
         return Document(source, None, [Problem(source.path, 1, 1, "", "file is empty: a record needs at "
                                                "least version, date, type, status and summary")])
@@ -459,6 +466,8 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
     except RecursionError:  # only when max_depth is set above what Python's stack allows
         problem = Problem(source.path, 1, 1, "", "nesting is too deep to read (max_depth)")
         return Document(source, None, [problem])
+    except MemoryError:
+        return Document(source, None, [_out_of_memory(source)])
     # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same
     # run. The nodes are kept to locate those problems without composing the file a second time.
     return Document(source, None if builder.too_deep else data, builder.problems, _root=root, _composed=True)
