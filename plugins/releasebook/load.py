@@ -1,7 +1,7 @@
 """YAML to plain data, with source positions for every node and located problems for hostile input.
 
-The fast path composes with libyaml and builds data in one pass. Positions are found again only for the files
-that have something to report, by composing once more and walking to the offending node.
+The fast path composes with libyaml and builds data in one pass. A file with problems keeps its nodes to
+locate them; a valid record drops them, and composes once more only if a cross-release rule needs a position.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 class Limits:
     """Resource caps that keep hostile input from costing time or memory.
 
-    - `max_file_bytes`: a record file larger than this is refused before it is read (default 1 MiB; libyaml
-      needs about 50 bytes of memory per byte of YAML, so 8 MB would cost some 400 MB and seconds).
+    - `max_file_bytes`: a record file larger than this is refused before it is read (default 1 MiB). A file
+      of many small keys costs about 60 bytes of memory per byte to parse: 9 MB would need over 500 MB.
     - `max_depth`: mappings and lists nested deeper than this inside one record are refused (default 32; a
       real record nests 4 levels).
     - `max_records`: a project with more record files than this is refused before any is read (default
@@ -128,8 +128,8 @@ class Source:
 class Document:
     """One loaded file: its data (None when it could not be read) and the problems found while loading.
 
-    The node tree is composed again only when a problem needs a position, then kept with an index of each
-    mapping's keys, so locating many problems in one file stays linear.
+    The node tree (kept from loading, or composed again on demand) is indexed by each mapping's keys, so
+    locating many problems in one file stays linear.
     """
 
     source: Source
