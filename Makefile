@@ -23,7 +23,7 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check $(wildcard plugins tests benchmarks)
+	$(BIN)/ruff check $(wildcard plugins tests benchmarks)  # benchmarks/ may not exist yet
 	$(BIN)/mypy
 
 test: $(STAMP) lint

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import strategies as gen
 from releasebook import cli
+
+from . import strategies as gen
 
 BASE = "version: 1.0.0\ndate: 2026-01-05\ntype: minor\nstatus: planned\nsummary: Hello\n"
 SCRIPT = Path(sys.executable).with_name("releasebook")
@@ -119,10 +120,11 @@ def test_unicode_line_breaks_in_quoted_values_load_and_keep_later_lines_right(pr
 
 
 def test_unicode_line_break_in_a_plain_value_gets_a_located_hint(project: gen.Project) -> None:
-    """A plain value broken by U+2028 is a syntax error; a second problem points at the character."""
+    """A plain value broken by U+2028 is a syntax error, reported at the character and explained."""
     problems = refused(project, "1.0.0.yml", BASE.replace("summary: Hello", "summary: Hel\u2028lo"))
-    hints = [p for p in problems if "U+2028 LINE SEPARATOR here is read as a line break" in p["message"]]
-    assert [(p["line"], p["col"]) for p in hints] == [(5, 13)]
+    assert [(p["line"], p["col"], p["message"]) for p in problems] == [
+        (5, 13, "YAML syntax error: character U+2028 is a line break to YAML but not to editors; "
+                "remove it or put the value in quotes")]
 
 
 @pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\ud83d\\ude00"])
@@ -143,7 +145,7 @@ def test_nul_byte_is_located_by_character_not_byte(project: gen.Project) -> None
     """A NUL after multi-byte characters: libyaml reports a byte offset; the column is in characters."""
     problems = refused(project, "1.0.0.yml", BASE.encode().replace(b"Hello", "éé😀".encode() + b"\x00x"))
     assert [(p["line"], p["col"], p["message"]) for p in problems] == [
-        (5, 13, "character U+0000 is not allowed in YAML: control characters are not allowed")]
+        (5, 13, "character '\\x00' (U+0000) is not allowed in YAML: control characters are not allowed")]
 
 
 @pytest.mark.parametrize("escape", ["\\0", "\\x02", "\\x1b", "\\x7f", "\\u009b", "\\uffff"])
@@ -202,10 +204,10 @@ def test_octal_and_sexagesimal_scalars_stay_text_and_are_named(project: gen.Proj
 def test_windows_reserved_names_are_a_stem_mismatch(project: gen.Project, name: str) -> None:
     """Device names are ordinary files here: the version does not match the stem, and it says so."""
     problems = refused(project, name, BASE)
-    stem = name.rsplit(".", 1)[0]
+    stem, suffix = name.rsplit(".", 1)
     assert [p["message"] for p in problems] == [
-        f"version '1.0.0' does not match the file name '{stem}': rename the file to '1.0.0.yml' or fix the "
-        "version"]
+        f"version '1.0.0' does not match the file name '{stem}': rename the file to '1.0.0.{suffix}' or fix "
+        "the version"]
 
 
 def test_upper_case_suffix_is_still_a_record(project: gen.Project) -> None:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import strategies as gen
 from releasebook import cli
 from releasebook.load import Limits
 from releasebook.settings import MAX_DEPTH_CEILING, ConfigError, Settings
+
+from . import strategies as gen
 
 BASE = "version: 1.0.0\ndate: 2026-01-05\ntype: minor\nstatus: planned\nsummary: Hello\n"
 SCRIPT = Path(sys.executable).with_name("releasebook")
@@ -136,7 +137,8 @@ def test_bad_option_values_are_a_usage_error(
     project.write_config(options)
     code, out, err = validate(project)
     assert (code, out) == (2, "")
-    assert err == f"releasebook: error: releasebook option {expected}\n"
+    # The config file is named as the user would type it: here, outside the working folder, in full.
+    assert err == f"releasebook: error: {project.config.as_posix()}: releasebook option {expected}\n"
     with pytest.raises(ConfigError):
         Settings().with_options(options)
 

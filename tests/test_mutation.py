@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import strategies as gen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from releasebook import cli
+
+from . import strategies as gen
 
 Records = list[dict[str, Any]]
 Case = tuple[Records, int, gen.Mutation]

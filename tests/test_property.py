@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import strategies as gen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from releasebook.history import build_history
 from releasebook.load import Source, load_text
 from releasebook.pipeline import Checker, Project
+from releasebook.render import render_site
 from releasebook.settings import settings_from_mkdocs
+
+from . import strategies as gen
 
 Records = list[dict[str, Any]]
 BOUNDED = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,14 +111,16 @@ def test_rendering_never_raises_and_gives_three_pages_per_record(
     workspace: Workspace, history: Records
 ) -> None:
     """Every record renders into its notes, checklist and rollback pages, all inside the site."""
-    render = pytest.importorskip("releasebook.render")
     project = workspace.check(history)
     assert project.policy is not None
     result = build_history(project.releases, project.policy)
-    pages = render.render_site(project, result, project.settings)
+    pages = render_site(project, result, project.settings)
     paths = {page.path for page in pages}
+    assert len(paths) == len(pages), "two pages share a path"
     for release in project.releases:
         for name in ("index.md", "checklist.md", "rollback.md"):
             assert f"releases/{release.slug}/{name}" in paths
+        notes = next(page for page in pages if page.path == f"releases/{release.slug}/index.md")
+        assert notes.source == f"releases/{release.version}.yml", notes.source
     for path in paths:
         assert not Path(path).is_absolute() and ".." not in Path(path).parts, path

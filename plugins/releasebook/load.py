@@ -99,9 +99,14 @@ _IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
 }
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+# Line breaks to libyaml (YAML 1.1) but not to editors: outside quotes they silently end a line.
+_HIDDEN_BREAK = re.compile("[\u2028\u2029\x85]")
+
+
 @dataclass
 class Source:
-    """The decoded text of one file, with a line table that counts only `\\n` as a line break.
+    """The decoded text of one file, with a line table whose line breaks are `\\n`, `\\r\\n` and a lone `\\r`.
 
     libyaml also breaks lines at U+2028, U+2029 and NEL; editors do not, so positions are computed here from
     the character offset instead.
@@ -114,14 +119,14 @@ class Source:
     def position(self, index: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         if self._line_starts is None:
-            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         line = bisect.bisect_right(self._line_starts, index) - 1
         return line + 1, index - self._line_starts[line] + 1
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
-        lines = self.text.split("\n")
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+        lines = _LINE_BREAK.split(self.text)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 @dataclass
@@ -221,6 +226,17 @@ def compose(text: str) -> Node | None:
     return node
 
 
+def _tag_message(tag: str) -> str:
+    """The refusal of an explicit tag, shown as written (`!!str`, not `tag:yaml.org,2002:str`)."""
+    if tag.startswith("tag:yaml.org,2002:"):
+        written = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+    elif tag.startswith("!"):
+        written = tag
+    else:
+        written = f"!<{tag}>"
+    return f"explicit tag '{written}' is not allowed: tags are never executed; remove it"
+
+
 def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
     """Anchors, aliases and explicit tags, each with its position (only run when the text could hold one)."""
     parser = _Composer(source.text)
@@ -241,20 +257,11 @@ def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
             if tag is not None and not isinstance(event, yaml.AliasEvent):
                 implicit = getattr(event, "implicit", True)
                 if implicit is not True and implicit != (True, True) and implicit != (True, False):
-                    yield Problem(source.path, line, col, "",
-                                  f"explicit tag '{tag}' is not allowed: tags are never executed; remove it")
+                    yield Problem(source.path, line, col, "", _tag_message(tag))
     except yaml.YAMLError:
         return  # the syntax error itself is reported by the main load
     finally:
         parser.dispose()
-
-
-_UNICODE_BREAKS = {
-    "\u2028": "U+2028 LINE SEPARATOR",
-    "\u2029": "U+2029 PARAGRAPH SEPARATOR",
-    "\x85": "U+0085 NEXT LINE",
-}
-_UNICODE_BREAK = re.compile("[\u2028\u2029\x85]")
 
 
 def _char_offset(text: str, byte_offset: int) -> int:
@@ -262,33 +269,32 @@ def _char_offset(text: str, byte_offset: int) -> int:
     return len(text.encode("utf-8")[: max(byte_offset, 0)].decode("utf-8", "ignore"))
 
 
-def _describe_yaml_error(source: Source, error: yaml.YAMLError, limits: Limits) -> list[Problem]:
-    """Turn any PyYAML error into located problems: the error, and a hint if a Unicode line break is about."""
+def _describe_yaml_error(source: Source, error: yaml.YAMLError, limits: Limits) -> Problem:
+    """Turn any PyYAML error into one located problem."""
     if isinstance(error, yaml.reader.ReaderError):
         line, col = source.position(_char_offset(source.text, error.position))
         char = error.character
-        code = ord(char) if isinstance(char, str) else char
-        message = f"character U+{code:04X} is not allowed in YAML: {error.reason}"
-        return [Problem(source.path, line, col, "", message)]
-    problems = [_describe_marked_error(source, error, limits)]
-    hint = _UNICODE_BREAK.search(source.text)
-    if hint is not None:
-        line, col = source.position(hint.start())
-        message = (f"{_UNICODE_BREAKS[hint.group()]} here is read as a line break by YAML, though editors "
-                   "show one line; replace it with a space or a real line break")
-        problems.append(Problem(source.path, line, col, "", message))
-    return problems
-
-
-def _describe_marked_error(source: Source, error: yaml.YAMLError, limits: Limits) -> Problem:
-    """One located problem for a syntax error."""
+        if isinstance(char, int):  # libyaml reports the code point, the pure-Python reader the character
+            char = chr(char)
+        what = f"character {char!r} (U+{ord(char):04X})" if isinstance(char, str) else "a byte sequence"
+        return Problem(source.path, line, col, "", f"{what} is not allowed in YAML: {error.reason}")
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
-        line, col = source.position(mark.index) if mark is not None else (1, 1)
+        index = mark.index if mark is not None else 0
+        hidden = _hidden_break_before(source.text, index)
+        if hidden is not None:
+            line, col = source.position(hidden)
+            code = f"U+{ord(source.text[hidden]):04X}"
+            return Problem(source.path, line, col, "", f"YAML syntax error: character {code} is a line break "
+                           "to YAML but not to editors; remove it or put the value in quotes")
+        line, col = source.position(index)
         problem = error.problem or "invalid YAML"
-        if "found character '\\t'" in problem or "found a tab character" in problem:
-            problem = "tab characters cannot indent YAML; indent with spaces"
-        elif "expected a single document" in str(error.context) or "but found another document" in problem:
+        context = error.context or ""
+        if ("found character '\\t'" in problem or "found a tab character" in problem
+                or (problem.startswith("found character that cannot start any token")
+                    and source.text[index:index + 1] == "\t")):
+            problem, context = "tab characters cannot indent YAML; indent with spaces", ""
+        elif "expected a single document" in context or "but found another document" in problem:
             problem = ("a record file holds exactly one YAML document; "
                        "remove the '---' separator and what follows")
         elif "found undefined alias" in problem:
@@ -296,10 +302,28 @@ def _describe_marked_error(source: Source, error: yaml.YAMLError, limits: Limits
         elif "exceeded maximum nesting depth" in problem:
             problem = (f"nesting is deeper than YAML can read; a record may nest {limits.max_depth} levels "
                        "(max_depth)")
-        context = f" ({error.context})" if error.context and "document" not in error.context else ""
-        return Problem(source.path, line, col, "", f"YAML syntax error: {problem}{context}")
+        if "document" in context:
+            context = ""
+        elif context and error.context_mark is not None and error.context_mark.index != index:
+            # "while scanning a quoted scalar" alone does not say which one: name where it starts.
+            start_line, start_col = source.position(error.context_mark.index)
+            context += f" that starts on line {start_line}, column {start_col}"
+        return Problem(source.path, line, col, "", f"YAML syntax error: {problem}"
+                       + (f" ({context})" if context else ""))
     # Every PyYAML error is marked; this is only a safety net.
     return Problem(source.path, 1, 1, "", f"YAML error: {error}")  # pragma: no cover
+
+
+def _hidden_break_before(text: str, index: int) -> int | None:
+    """The offset of a U+2028/U+2029/NEL on the error's line or the line before, or None.
+
+    libyaml ends a line there (YAML 1.1), so an unquoted one breaks the structure and the error shows up a
+    little later; pointing at the character itself is the useful message.
+    """
+    line_start = text.rfind("\n", 0, index) + 1
+    previous_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+    found = _HIDDEN_BREAK.search(text, previous_start, index + 1)
+    return found.start() if found else None
 
 
 KEY_TAGS = (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG)
@@ -384,7 +408,7 @@ class _Builder:
             return value.lower() == "true"
         if tag == NULL_TAG:
             return None
-        self._at(node, f"explicit tag '{tag}' is not allowed: tags are never executed; remove it", path)
+        self._at(node, _tag_message(tag), path)
         return None
 
 
@@ -447,13 +471,16 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
     try:
         root = compose(text)
     except yaml.YAMLError as error:
-        return Document(source, None, _describe_yaml_error(source, error, limits))
+        return Document(source, None, [_describe_yaml_error(source, error, limits)])
     except RecursionError:
         return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
     except MemoryError:  # only when max_file_bytes is raised far above its default; the partial tree is freed
         return Document(source, None, [_out_of_memory(source)])
-    if root is None:
-        return Document(source, None, [Problem(source.path, 1, 1, "", "file is empty: a record needs at "
+    if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and root.value == ""
+                        and not root.style):
+        # Nothing but whitespace, comments or document markers.
+        what = "holds only comments" if re.search(r"^\s*#", text, re.MULTILINE) else "is empty"
+        return Document(source, None, [Problem(source.path, 1, 1, "", f"file {what}: a record needs at "
                                                "least version, date, type, status and summary")])
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"

@@ -41,12 +41,10 @@ class Project:
 
     def summary(self) -> str:
         """`17 files, 2 errors, 0 warnings`."""
-        return ", ".join(_counted(n, noun) for n, noun in
-                         ((len(self.files), "file"), (self.errors, "error"), (self.warnings, "warning")))
-
-
-def _counted(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+        files = len(self.files)
+        return (f"{files} file{'s' if files != 1 else ''}, "
+                f"{self.errors} error{'s' if self.errors != 1 else ''}, "
+                f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
 
 
 def discover(folder: Path, limit: int | None = None) -> list[Path]:
@@ -88,10 +86,10 @@ class Checker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.release_schema = _load_schema(
-            settings.schema_path(settings.schema, "release.schema.json"), settings)
-        self.policy_schema = _load_schema(
-            settings.schema_path(settings.policy_schema, "policy.schema.json"), settings)
+        self.release_schema = _load_schema(settings.schema_path(settings.schema, "release.schema.json"),
+                                           settings)
+        self.policy_schema = _load_schema(settings.schema_path(settings.policy_schema, "policy.schema.json"),
+                                          settings)
 
     def load_policy(self) -> tuple[Policy | None, list[Problem]]:
         """The policy, or the located problems that stop it from loading."""
@@ -107,9 +105,8 @@ class Checker:
             return None, problems
         return build_policy(document.data, display), []
 
-    def check_record(
-        self, path: Path, policy: Policy | None
-    ) -> tuple[Document, list[Problem], Release | None]:
+    def check_record(self, path: Path,
+                     policy: Policy | None) -> tuple[Document, list[Problem], Release | None]:
         """Load and check one record; its Release when it is valid."""
         display = self.settings.display(path)
         if escapes(path, self.settings.root):
@@ -143,8 +140,8 @@ class Checker:
         if paths is None:
             folder = settings.path(settings.releases_dir)
             if not folder.is_dir():
-                raise ConfigError(
-                    f"releases folder not found: {settings.display(folder)} (set 'releases_dir')")
+                raise ConfigError(f"releases folder not found: {settings.display(folder)} "
+                                  "(set 'releases_dir')")
             paths = discover(folder, limit=settings.max_records)
         if len(paths) > settings.max_records:
             problems.append(Problem(settings.display(settings.path(settings.releases_dir)), 1, 1, "",
@@ -157,10 +154,10 @@ class Checker:
         for path in paths:
             document, found, release = self.check_record(path, policy)
             problems.extend(found)
+            documents[document.source.path] = document
             if release is not None:
                 releases.append(release)
-                documents[release.source] = document
-        problems.extend(check_rules(releases, documents))
+        problems.extend(check_rules(releases, documents, policy))
         if only is not None:
             keep = only | {settings.display(settings.path(settings.policy))}
             problems = [p for p in problems if p.file in keep]
@@ -180,8 +177,8 @@ def _load_schema(path: Path, settings: Settings) -> SchemaChecker:
     except (OSError, ValueError) as error:
         raise ConfigError(f"{settings.display(path)}: not a readable JSON schema: {error}") from error
     except jsonschema.SchemaError as error:
-        raise ConfigError(
-            f"{settings.display(path)}: not a valid Draft 2020-12 schema: {error.message}") from error
+        raise ConfigError(f"{settings.display(path)}: not a valid Draft 2020-12 schema: "
+                          f"{error.message}") from error
 
 
 def check_project(settings: Settings, paths: list[Path] | None = None) -> Project:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 
 from .load import Limits
+from .problems import did_you_mean
 
 PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -81,33 +82,36 @@ class Settings:
         except ValueError:
             return path.as_posix()
 
-    def with_options(self, options: dict[str, Any]) -> Settings:
-        """These settings with plugin options applied; unknown options are a ConfigError."""
-        names = {f.name for f in fields(self)} - {"root", "site_url", "repo_url"}
-        unknown = sorted(set(options) - names)
+    def with_options(self, options: Any) -> Settings:
+        """These settings with plugin options applied; unknown or ill-typed options are a ConfigError."""
+        if not isinstance(options, dict):
+            raise ConfigError("the releasebook plugin options must be a mapping of option: value")
+        names = sorted({f.name for f in fields(self)} - {"root", "site_url", "repo_url"})
+        unknown = sorted(str(name) for name in set(options) - set(names))
         if unknown:
-            raise ConfigError(f"unknown releasebook option(s): {', '.join(unknown)}")
-        for name, value in options.items():
-            if value is not None:
-                _check_option(name, value)
-        clean: dict[str, Any] = {k: (tuple(v) if k == "focus" else v) for k, v in options.items()
-                                 if v is not None}
+            listed = ", ".join(name + did_you_mean(name, names) for name in unknown)
+            raise ConfigError(f"unknown releasebook option(s): {listed}")
+        clean: dict[str, Any] = {k: _checked_option(k, v) for k, v in options.items() if v is not None}
         return replace(self, **clean)
 
 
-def _check_option(name: str, value: Any) -> None:
-    """Refuse an option value of the wrong type or range, so a typo in mkdocs.yml is a ConfigError."""
+def _checked_option(name: str, value: Any) -> Any:
+    """An option's value as Settings holds it; a wrong type or range would fail later, unexplained."""
+    wrong = f"releasebook option '{name}' must be"
     if name in _LIMIT_RANGES:
         low, high = _LIMIT_RANGES[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
             span = f"from {low} to {high}" if high else f"of at least {low}"
-            raise ConfigError(f"releasebook option '{name}' must be a whole number {span}, got {value!r}")
-    elif name in _TEXT_OPTIONS and not isinstance(value, str):
-        raise ConfigError(f"releasebook option '{name}' must be text, got {value!r}")
-    elif name == "enforce" and value not in ("error", "warning"):
-        raise ConfigError(f"releasebook option 'enforce' must be 'error' or 'warning', got {value!r}")
-    elif name == "focus" and not (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)):
-        raise ConfigError(f"releasebook option 'focus' must be a list of text, got {value!r}")
+            raise ConfigError(f"{wrong} a whole number {span}, got {value!r}")
+    if name in _TEXT_OPTIONS and not isinstance(value, str):
+        raise ConfigError(f"{wrong} text, got {value!r}")
+    if name == "enforce" and value not in ("error", "warning"):
+        raise ConfigError(f"{wrong} 'error' or 'warning', got {value!r}")
+    if name == "focus":
+        if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{wrong} a list of text, got {value!r}")
+        return tuple(value)
+    return value
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -136,18 +140,43 @@ def settings_from_mkdocs(config_file: Path | None) -> Settings:
     """Settings from the `releasebook` entry under `plugins:` in mkdocs.yml (defaults when absent)."""
     if config_file is None:
         return Settings(root=Path.cwd())
+    shown = _shown_path(config_file)
     try:
         data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{config_file}: cannot read: {error}") from error
+    except OSError as error:
+        raise ConfigError(f"{shown}: cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{shown}: cannot read: not UTF-8 text ({error.reason})") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).replace("\n", " ")
+        raise ConfigError(f"{shown}{where}: cannot read: {problem}") from error
     root = config_file.parent.resolve()
     settings = Settings(root=root)
     if not isinstance(data, dict):
         return settings
-    options: dict[str, Any] = {}
-    for entry in data.get("plugins") or []:
-        if isinstance(entry, dict) and "releasebook" in entry:
-            options = entry["releasebook"] or {}
     settings = replace(settings, site_url=str(data.get("site_url") or ""),
                        repo_url=str(data.get("repo_url") or ""))
-    return settings.with_options(options)
+    try:
+        return settings.with_options(_plugin_options(data.get("plugins")))
+    except ConfigError as error:
+        raise ConfigError(f"{shown}: {error}") from error
+
+
+def _plugin_options(plugins: Any) -> Any:
+    """The releasebook options under `plugins:`, which MkDocs accepts as a list or as a mapping."""
+    if isinstance(plugins, dict):
+        return plugins.get("releasebook") or {}
+    for entry in plugins if isinstance(plugins, list) else []:
+        if isinstance(entry, dict) and "releasebook" in entry:
+            return entry["releasebook"] or {}
+    return {}
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would type it from here: relative to the working folder when it is below it."""
+    try:
+        return canonical(path).relative_to(canonical(Path.cwd())).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -96,20 +96,26 @@ class SchemaChecker:
         if data is None or self._fast.is_valid(data):
             return []
         errors = self._slow.iter_errors(data)
-        found = itertools.chain.from_iterable(self._describe(document, error) for error in errors)
-        # One more than the pipeline lists tells it that more exist (see problems.MAX_PER_FILE). Count
-        # distinct problems: jsonschema reports `required` once per missing key, each naming all of them.
-        problems = list(itertools.islice(_distinct(found), MAX_PER_FILE + 1))
-        if not problems:
+        first = next(errors, None)
+        if first is None:
             # The engines disagree on a few edges (Python's `$` matches before a final newline, Rust's does
             # not). The fast engine refused the record, so it must not pass: report its own findings.
+            problems: list[Problem] = []
             for fast_error in self._fast.iter_errors(data):
                 path = tuple(fast_error.instance_path)
                 pattern = getattr(fast_error.kind, "pattern", None)
+                form = getattr(fast_error.kind, "format", None)
+                # A date-time format error reads as record_checks words it, so the two collapse into one.
                 message = (self._pattern_message(fast_error.instance, pattern, path) if pattern is not None
+                           else _format_message(fast_error.instance, form) if form is not None
                            else _clip(fast_error.message))
                 problems.append(document.problem(path, message))
-        return problems
+            return problems
+        useful = _without_repeats(itertools.chain([first], errors))
+        found = itertools.chain.from_iterable(self._describe(document, error) for error in useful)
+        # One more than the pipeline lists tells it that more exist (see problems.MAX_PER_FILE). Count
+        # distinct problems: jsonschema reports `required` once per missing key, each naming all of them.
+        return list(itertools.islice(_distinct(found), MAX_PER_FILE + 1))
 
     def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
         path: DataPath = tuple(error.absolute_path)
@@ -138,8 +144,6 @@ class SchemaChecker:
                 extra = "; team extensions need an 'x-' prefix" if patterns else ""
                 yield document.problem((*path, name), f"unknown key '{name}'{hint}{extra}", at_key=True)
             return
-        if kind == "propertyNames":
-            return  # reported through the nested error for each bad name
         yield document.problem(path, self._message(document, error, path))
 
     def _message(self, document: Document, error: ValidationError, path: DataPath) -> str:
@@ -170,11 +174,7 @@ class SchemaChecker:
         if kind == "pattern":
             return self._pattern_message(instance, value, path)
         if kind == "format":
-            if value == "date":
-                return f"'{instance}' is not a real calendar date"
-            if value == "date-time":
-                return f"'{instance}' is not a real date and time"
-            return f"'{instance}' is not a valid {value}"
+            return _format_message(instance, value)
         if kind == "minLength":
             return "must not be empty" if value == 1 else f"must be at least {value} characters long"
         if kind == "maxLength":
@@ -204,9 +204,41 @@ class SchemaChecker:
         if path and path[-1] == "detected_at":
             return (f"'{instance}' is not an ISO 8601 date-time with seconds and a time zone, "
                     "e.g. 2026-08-12T14:05:00Z")
-        if len(path) >= 2 and path[-2] in ("pre_release", "deployment"):
-            return f"'{instance}' is not a valid checklist item id (lowercase letters, digits and '-')"
         return f"'{instance}' does not match the pattern {pattern}"
+
+
+def _without_repeats(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    """The errors minus those that only repeat a clearer one about the same value, lazily.
+
+    The keywords of one value's subschema are checked together, so its errors arrive next to each other: a
+    file of 500,000 bad values is never held in memory at once.
+    """
+    for _, group in itertools.groupby(errors, key=lambda error: tuple(error.absolute_path)):
+        same_value = list(group)
+        failed = {(tuple(error.absolute_path), error.validator) for error in same_value}
+        yield from (error for error in same_value if not _redundant(error, failed))
+
+
+def _redundant(error: ValidationError, failed: set[tuple[tuple[Any, ...], Any]]) -> bool:
+    """True for an error that only repeats a clearer one: one message per value is enough."""
+    path = tuple(error.absolute_path)
+    if error.validator == "format":  # '2026-3-2' is already 'not a date in YYYY-MM-DD form'
+        return (path, "pattern") in failed or (path, "type") in failed
+    if error.validator == "pattern" and (path, "minLength") in failed:  # '' is already 'must not be empty'
+        return True
+    # A checklist id that fails propertyNames is unknown to the policy too (the policy schema has the same
+    # pattern), and record_checks reports it at the key with a did-you-mean.
+    return "propertyNames" in error.schema_path
+
+
+def _format_message(instance: Any, form: str) -> str:
+    """Why a value fails a `format`; for dates, the words record_checks uses too."""
+    shown = _clip(str(instance))
+    if form == "date":
+        return f"'{shown}' is not a real calendar date"
+    if form == "date-time":
+        return f"'{shown}' is not a real date and time"
+    return f"'{shown}' is not a valid {form}"
 
 
 def _distinct(problems: Iterable[Problem]) -> Iterator[Problem]:
@@ -269,7 +301,8 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
     version = data.get("version")
     if isinstance(version, str) and version != stem:
         shown = _clip(version)
-        fix = f"rename the file to '{version}.yml' or fix the version" if shown == version else "fix it"
+        suffix = Path(document.source.path).suffix or ".yml"
+        fix = f"rename the file to '{version}{suffix}' or fix the version" if shown == version else "fix it"
         message = f"version '{shown}' does not match the file name '{_clip(stem)}': {fix}"
         problems.append(document.problem(("version",), message))
     date = data.get("date")

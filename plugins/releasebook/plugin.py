@@ -1,0 +1,282 @@
+"""MkDocs glue: check the records as the config loads, add the generated pages, sanitise them, watch sources.
+
+Everything else lives in the MkDocs-free core (pipeline, history, render), which the CLI shares.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .history import History, build_history
+from .pipeline import Checker, Project
+from .problems import Problem
+from .render import macros_variables, render_site
+from .render_filters import md_block, md_inline, md_text
+from .sanitize import sanitize_html
+from .settings import ConfigError, Settings
+
+log = get_plugin_logger(__name__)
+
+TEXT_META = ("title", "description", "author", "subtitle")
+"""Front-matter keys the theme prints unescaped (MkDocs' Jinja does not autoescape): titles, `<meta>` tags."""
+
+MACROS_FILTERS = {"md_text": md_text, "md_inline": md_inline, "md_block": md_block}
+"""Filters for hand-written pages, so record text printed through macros shows as text, never as markup."""
+
+FOCUS_ENV = "RELEASEBOOK_FOCUS"
+"""Environment variable with versions to render fully in `mkdocs serve` (comma or space separated)."""
+
+
+class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
+    """The `releasebook` entry under `plugins:` in mkdocs.yml; the same options as `settings.Settings`.
+
+    Paths are relative to the folder that holds mkdocs.yml. `releasebook validate` reads this entry too.
+    """
+
+    releases_dir = opt.Type(str, default=Settings.releases_dir)
+    """Folder of release records (`<version>.yml`, searched recursively). Keep it outside `docs_dir`."""
+
+    policy = opt.Type(str, default=Settings.policy)
+    """The team's release policy: checklists, rollback criteria, rule severities and the notes template."""
+
+    schema = opt.Type(str, default=Settings.schema)
+    """JSON Schema for one release record; releasebook's own copy is used when the file is missing."""
+
+    policy_schema = opt.Type(str, default=Settings.policy_schema)
+    """JSON Schema for the policy file; the copy shipped with releasebook is used when the file is missing."""
+
+    templates_dir = opt.Optional(opt.Type(str))
+    """Folder of Jinja templates that override the shipped ones by file name (e.g. `release.md.j2`)."""
+
+    enforce = opt.Choice(("error", "warning"), default=Settings.enforce)
+    """`error` fails the build on a policy-rule violation; `warning` reports it (`--strict` still fails)."""
+
+    tag_format = opt.Type(str, default=Settings.tag_format)
+    """How a version maps to its git tag, for tag and compare links: `v{version}` makes 2.4.0 `v2.4.0`."""
+
+    max_file_bytes = opt.Type(int, default=Settings.max_file_bytes)
+    """Largest record or policy file read, in bytes; a bigger file is an error, not a slow build."""
+
+    max_depth = opt.Type(int, default=Settings.max_depth)
+    """Deepest nesting accepted in a record; deeper input is refused with its position."""
+
+    max_records = opt.Type(int, default=Settings.max_records)
+    """Most records read from `releases_dir`; more is an error."""
+
+    focus = opt.ListOfItems(opt.Type(str), default=[])
+    """Versions to render fully in `mkdocs serve` (also `RELEASEBOOK_FOCUS`); `mkdocs build` renders all."""
+
+
+def settings_for(options: ReleasebookConfig, config: MkDocsConfig) -> Settings:
+    """The core's Settings from the plugin options and the MkDocs config (root: the folder of mkdocs.yml)."""
+    root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    start = Settings(root=root.resolve(), site_url=config.site_url or "", repo_url=config.repo_url or "")
+    return start.with_options({name: options[name] for name in options})
+
+
+def focus_from(settings: Settings, environ: dict[str, str] | os._Environ[str]) -> tuple[str, ...]:
+    """Versions to render fully: the `focus` option, then `RELEASEBOOK_FOCUS`, in order, without repeats."""
+    from_env = environ.get(FOCUS_ENV, "").replace(",", " ").split()
+    return tuple(dict.fromkeys((*settings.focus, *from_env)))
+
+
+def edit_path(source: Path, docs_dir: str) -> str:
+    """A source file's path relative to `docs_dir`, as MkDocs appends it to `repo_url` + `edit_uri`."""
+    return Path(os.path.relpath(source, docs_dir)).as_posix()
+
+
+def abort_message(problems: list[Problem], policy_file: str) -> str:
+    """`releasebook: 2 errors in release records`, naming the policy when it is at fault."""
+    errors = [p for p in problems if p.severity == "error"]
+    where = []
+    if any(p.file != policy_file for p in errors):
+        where.append("release records")
+    if any(p.file == policy_file for p in errors):
+        where.append(policy_file)
+    if not where:  # the policy did not load, yet reported no error: say so rather than "0 errors"
+        return f"releasebook: {policy_file} could not be loaded"
+    return f"releasebook: {len(errors)} error{'s' if len(errors) != 1 else ''} in {' and '.join(where)}"
+
+
+class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyped-call]
+    """Validates the release records and renders them into the site as in-memory pages."""
+
+    def __init__(self) -> None:
+        self.command: Literal["build", "gh-deploy", "serve"] = "build"
+        self.settings: Settings | None = None
+        self.project: Project | None = None
+        self.history: History | None = None
+        self.generated: set[str] = set()
+        self._checker: Checker | None = None
+        self._checker_key: tuple[Any, ...] = ()
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
+        self.command = command
+
+    @event_priority(50)  # before mkdocs-macros (priority 0) copies config.extra into its variables
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Check every record; abort on errors, log warnings, and hand the history to mkdocs-macros."""
+        self.generated = set()
+        try:
+            settings = settings_for(self.config, config)
+            project = self.checker(settings).check()
+        except ConfigError as error:
+            raise PluginError(f"releasebook: {error}") from error
+        for problem in project.problems:
+            (log.error if problem.severity == "error" else log.warning)(problem.format())
+        if project.errors or project.policy is None:
+            policy_file = settings.display(settings.path(settings.policy))
+            raise PluginError(abort_message(project.problems, policy_file))
+        self.settings, self.project = settings, project
+        self.history = build_history(project.releases, project.policy)
+        config.extra.update(macros_variables(self.history, project.policy))
+        macros = config.plugins.get("macros")
+        if macros is not None and hasattr(macros, "register_filters"):
+            macros.register_filters(dict(MACROS_FILTERS))
+        return config
+
+    def checker(self, settings: Settings) -> Checker:
+        """A Checker with compiled schemas, reused while the settings and schema files stay the same."""
+        key = (settings, *(_mtime(settings.path(name)) for name in (settings.schema, settings.policy_schema)))
+        if self._checker is None or key != self._checker_key:
+            self._checker, self._checker_key = Checker(settings), key
+        return self._checker
+
+    def focus(self) -> frozenset[str] | None:
+        """Release slugs to render fully in a focused preview, or None to render everything."""
+        assert self.settings is not None and self.history is not None
+        wanted = focus_from(self.settings, os.environ)
+        if self.command != "serve" or not wanted:
+            return None
+        slugs: set[str] = set()
+        for version in wanted:
+            release = self.history.find(version)
+            if release is None:
+                log.warning(f"focus: no release record has version '{version}'")
+            else:
+                slugs.add(release.slug)
+        log.info(f"focused preview: rendering {', '.join(sorted(slugs)) or 'no release'} in full")
+        return frozenset(slugs)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add every generated page in memory, with "edit this page" pointing at the YAML it came from."""
+        assert self.settings is not None and self.project is not None and self.history is not None
+        try:
+            pages = render_site(self.project, self.history, self.settings, only=self.focus())
+        except ConfigError as error:  # a missing templates_dir, or a broken override template
+            raise PluginError(f"releasebook: {error}") from error
+        except jinja2.TemplateError as error:
+            raise PluginError(f"releasebook: template error: {_describe(error)}") from error
+        for page in pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                log.warning(f"{page.path} in the docs folder is replaced by the generated page")
+                files.remove(existing)
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.path, content=page.content, inclusion=inclusion)
+            if page.source:
+                file.edit_uri = edit_path(self.settings.path(page.source), config.docs_dir)
+            files.append(file)
+            self.generated.add(file.src_uri)
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Without a `nav:`, gather the policy page into the Releases section next to the index and status."""
+        if config.nav is None:
+            _move_into_releases(nav, files.get_file_from_path("policy/index.md"),
+                                files.get_file_from_path("releases/index.md"))
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Escape generated pages' titles: the theme prints them raw in the header, `<title>` and the nav."""
+        if page.file.src_uri in self.generated:
+            for key in TEXT_META:
+                value = page.meta.get(key)
+                if isinstance(value, str):
+                    # unescape first, so text the templates already escaped is not escaped twice
+                    page.meta[key] = html.escape(html.unescape(value))
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Sanitise generated pages: record text is Markdown, and raw HTML in it must never reach the site."""
+        return sanitize_html(html) if page.file.src_uri in self.generated else html
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Rebuild when a record, the policy, a project schema or an override template changes."""
+        if self.settings is not None:
+            for path in watch_paths(self.settings):
+                server.watch(str(path))
+        return server
+
+
+def watch_paths(settings: Settings) -> list[Path]:
+    """Project files whose change triggers a rebuild; the schemas shipped in the package never change."""
+    paths = [settings.path(settings.releases_dir), settings.path(settings.policy)]
+    schemas = (settings.path(settings.schema), settings.path(settings.policy_schema))
+    paths += [schema for schema in schemas if schema.exists()]
+    if settings.templates_dir:
+        paths.append(settings.path(settings.templates_dir))
+    return paths
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _describe(error: jinja2.TemplateError) -> str:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
+    return str(error)
+
+
+def _move_into_releases(nav: Navigation, policy: File | None, releases: File | None) -> None:
+    """Move the auto-nav's top-level "Policy" section into the section that holds the releases index."""
+    if policy is None or releases is None or policy.page is None or releases.page is None:
+        return
+    section = releases.page.parent
+    holder = policy.page.parent
+    if section is None or holder is section:
+        return
+    if holder is not None and holder in nav.items and holder.children == [policy.page]:
+        nav.items.remove(holder)
+    elif policy.page in nav.items:
+        nav.items.remove(policy.page)
+    else:
+        return
+    section.children.append(policy.page)
+    policy.page.parent = section
+    nav.pages = _pages(nav.items)
+    for previous, current in zip([None, *nav.pages], nav.pages, strict=False):
+        current.previous_page = previous
+        if previous is not None:
+            previous.next_page = current
+    if nav.pages:
+        nav.pages[-1].next_page = None
+
+
+def _pages(items: list[Any]) -> list[Page]:
+    found: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            found.append(item)
+        elif isinstance(item, Section):
+            found.extend(_pages(item.children))
+    return found

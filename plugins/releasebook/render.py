@@ -1,0 +1,289 @@
+"""Release records to Markdown pages: changelog, notes, checklists, runbooks, status board and policy.
+
+Pages come from Jinja templates in `templates/` (a project's `templates_dir` overrides any of them by name).
+The templates only lay out views built in `render_views`; every record string passes through a filter from
+`render_filters`, so record text shows as written and never becomes markup. The core never imports MkDocs:
+the plugin turns `Page`s into in-memory files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import semver
+
+from .history import History
+from .links import is_tagged, predecessors, tag_name, version_link
+from .model import Policy, Release
+from .pipeline import Project
+from .render_filters import FILTERS
+from .render_runbook import criteria_rows, incident_view, on_call
+from .render_views import (
+    ITEM_BADGES,
+    PRERELEASE_BADGE,
+    RECENT_RELEASED,
+    STATUS_BADGES,
+    TYPE_ICONS,
+    ReleaseView,
+    build_views,
+    major_groups,
+    rule_rows,
+)
+from .settings import ConfigError, Settings
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAMES = ("index.md.j2", "status.md.j2", "policy.md.j2", "notes.md.j2", "checklist.md.j2",
+                  "rollback.md.j2")
+"""The page templates a project can override; `_macros.md.j2` holds the shared pieces."""
+
+INDEX_PATH = "releases/index.md"
+STATUS_PATH = "releases/status.md"
+POLICY_PATH = "policy/index.md"
+_SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*(?:/[A-Za-z0-9][A-Za-z0-9._+-]*)*")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown page."""
+
+    path: str
+    """Site-relative source path with forward slashes, e.g. `releases/2.4.0/index.md`."""
+    content: str
+    """Markdown including YAML front matter."""
+    source: str | None
+    """Project-relative path of the file the page comes from, for "edit this page"."""
+    in_nav: bool
+    """True only for the changelog index, the status board and the policy."""
+
+
+def _no_none(value: Any) -> Any:
+    """Jinja finalizer: a template that prints None is a bug, never a page that says "None"."""
+    if value is None:
+        raise ValueError("a template printed None; guard the value with {% if %}")
+    return value
+
+
+def environment(user_dir: str | None) -> jinja2.Environment:
+    """The Jinja environment: the project's templates first, then the packaged ones.
+
+    `render_site` makes one per call, so `mkdocs serve` picks up template edits, and each template is compiled
+    once per build rather than checked on disk for every page.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # the output is Markdown; record text is escaped by the md_* filters instead
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_no_none,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(
+        status_badges=STATUS_BADGES,
+        type_icons=TYPE_ICONS,
+        item_badges=ITEM_BADGES,
+        prerelease_badge=PRERELEASE_BADGE,
+    )
+    return env
+
+
+def templates_dir(settings: Settings) -> str | None:
+    """The project's template folder, or None; a configured folder that does not exist is a ConfigError."""
+    if not settings.templates_dir:
+        return None
+    folder = settings.path(settings.templates_dir)
+    if not folder.is_dir():
+        raise ConfigError(f"templates_dir not found: {settings.display(folder)}")
+    return str(folder)
+
+
+def page_path(*parts: str) -> str:
+    """A site-relative page path, refused unless plainly inside the site (no `..`, no odd characters)."""
+    path = "/".join(parts)
+    if not _SAFE_PATH.fullmatch(path) or posixpath.normpath(path) != path or ".." in path.split("/"):
+        raise ValueError(f"refusing to generate a page outside the site: {path!r}")
+    return path
+
+
+class _Renderer:
+    """Renders pages from one environment; template mistakes become ConfigErrors naming the template."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def __call__(self, name: str, **context: Any) -> str:
+        try:
+            template = self.templates.get(name)
+            if template is None:
+                template = self.templates[name] = self.env.get_template(name)
+            return template.render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            where = f"{error.filename or error.name or name}:{error.lineno}"
+            raise ConfigError(f"{where}: template error: {error.message}") from error
+        except (jinja2.TemplateError, ValueError, TypeError, AttributeError, KeyError) as error:
+            raise ConfigError(f"template {name}: {type(error).__name__}: {error}") from error
+
+
+def render_site(project: Project, history: History, settings: Settings, *,
+                only: frozenset[str] | None = None) -> list[Page]:
+    """Every generated page in a stable order: index, status, policy, then each release's three pages.
+
+    `only` names the slugs to render in full (a focused preview); the index, status and policy pages are
+    always rendered, and they link only to pages that exist.
+    """
+    policy = project.policy
+    if policy is None:
+        raise ValueError("render_site needs a project with a valid policy")
+    render = _Renderer(environment(templates_dir(settings)))
+    views = build_views(history, policy, only)
+    by_slug: dict[str, ReleaseView] = {}
+    for view in views:
+        by_slug.setdefault(view.slug, view)
+    upcoming = [view for view in views if view.release.is_upcoming]
+    recent = [view for view in views if not view.release.is_upcoming][:RECENT_RELEASED]
+    pages = [
+        Page(INDEX_PATH, render("index.md.j2", releases=views, upcoming=upcoming, groups=major_groups(views),
+                                policy=policy), None, True),
+        Page(STATUS_PATH, render("status.md.j2", upcoming=upcoming, recent=recent, policy=policy),
+             None, True),
+        Page(POLICY_PATH, render("policy.md.j2", policy=policy, rules=rule_rows(policy)),
+             policy.source, True),
+    ]
+    before = predecessors(history)
+    for position, view in enumerate(views):
+        if not view.linked or by_slug[view.slug] is not view:
+            continue
+        release = view.release
+        newer = views[position - 1] if position > 0 else None
+        older = views[position + 1] if position + 1 < len(views) else None
+        final = (by_slug.get(str(release.semver.replace(prerelease=None, build=None)))
+                 if release.is_prerelease else None)
+        common = {"r": view, "policy": policy}
+        pages.append(Page(page_path("releases", view.slug, "index.md"), render(
+            "notes.md.j2", newer=newer, older=older, final=final, banners=banners(release),
+            incident=incident_view(release, policy), source=source_link(settings, release, before),
+            **common), release.source, False))
+        pages.append(Page(page_path("releases", view.slug, "checklist.md"), render(
+            "checklist.md.j2", **common), release.source, False))
+        verdict = history.verdicts[release.slug]
+        pages.append(Page(page_path("releases", view.slug, "rollback.md"), render(
+            "rollback.md.j2", immediate=criteria_rows(release, verdict, policy.immediate),
+            consider=criteria_rows(release, verdict, policy.consider), on_call=on_call(release, policy),
+            incident=incident_view(release, policy), **common), release.source, False))
+    return pages
+
+
+def source_link(settings: Settings, release: Release,
+                before: dict[str, Release | None]) -> tuple[str, str] | None:
+    """(label, URL) of the code changes: the compare view from the previous tag, or the tag's own page.
+
+    None for releases without a tag yet (planned, in progress) and when `repo_url` is not an http(s) URL.
+    """
+    if not is_tagged(release):
+        return None
+    previous = before.get(release.slug)
+    url = version_link(settings, release, previous)
+    if url is None:
+        return None
+    tag_format = settings.tag_format or "v{version}"
+    tag = tag_name(tag_format, release)
+    return (f"{tag_name(tag_format, previous)}...{tag}" if previous is not None else tag), url
+
+
+def banners(release: Release) -> tuple[str, ...]:
+    """Which warnings the notes open with: `rolled-back`, `prerelease`, `upcoming` (in that order)."""
+    found = []
+    if release.status == "rolled-back":
+        found.append("rolled-back")
+    if release.is_prerelease:
+        found.append("prerelease")
+    if release.is_upcoming:
+        found.append("upcoming")
+    return tuple(found)
+
+
+# --- mkdocs-macros ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A release as hand-written pages see it through mkdocs-macros: the record's fields plus its URLs.
+
+    Any attribute of the `Release` (features, fixes, components, ...) is available too, e.g.
+    `{{ release("2.4.0").features | length }}`.
+    """
+
+    release: Release
+    url: str
+    """The notes URL relative to the site root, e.g. `releases/2.4.0/`."""
+    page: str
+    """The notes page's source path, for Markdown links from `docs/`: `releases/2.4.0/index.md`."""
+    checklist_url: str
+    rollback_url: str
+    last_known_good: str | None
+    """The rollback target's version, or None when there is nothing to roll back to."""
+    verdict: str
+    """The rollback verdict in words."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "release":  # not set yet (copying): avoid endless recursion
+            raise AttributeError(name)
+        return getattr(self.release, name)
+
+    def __str__(self) -> str:
+        return self.release.version
+
+
+def release_info(release: Release, history: History) -> ReleaseInfo:
+    """The macros view of one release."""
+    target = history.last_known_good.get(release.slug)
+    return ReleaseInfo(
+        release=release,
+        url=f"releases/{release.slug}/",
+        page=f"releases/{release.slug}/index.md",
+        checklist_url=f"releases/{release.slug}/checklist/",
+        rollback_url=f"releases/{release.slug}/rollback/",
+        last_known_good=target.version if target is not None else None,
+        verdict=history.verdicts[release.slug].label,
+    )
+
+
+def macros_variables(history: History, policy: Policy) -> dict[str, object]:
+    """mkdocs-macros variables: `releases` (newest first), `latest_release`, `policy`, `release(version)`."""
+    infos = [release_info(release, history) for release in history.releases]
+    by_slug: dict[str, ReleaseInfo] = {}
+    for info in infos:
+        by_slug.setdefault(info.release.slug, info)
+    latest = history.latest
+
+    def release(version: object) -> ReleaseInfo | None:
+        """The release with this version (a leading `v` and build metadata are ignored), or None."""
+        text = str(version).strip()
+        text = text[1:] if text[:1] in ("v", "V") else text
+        try:
+            slug = str(semver.Version.parse(text).replace(build=None))
+        except (ValueError, TypeError):
+            return None
+        return by_slug.get(slug)
+
+    return {
+        "releases": infos,
+        "latest_release": by_slug.get(latest.slug) if latest is not None else None,
+        "policy": policy,
+        "release": release,
+    }
+
+
+__all__ = ["Page", "ReleaseInfo", "environment", "macros_variables", "page_path", "render_site"]

@@ -1,0 +1,225 @@
+"""Serve mode: the watch list, recovery after a bad record in-process, and a real `mkdocs serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import get_files
+from releasebook.plugin import ReleasebookPlugin
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
+WAIT = 90.0  # an upper bound on waiting for the server, never an assertion about speed
+
+
+def copy_example(target: Path) -> Path:
+    """The example project copied into `target`."""
+    for name in EXAMPLE:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit a file in place, insisting that `old` occurs exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+class FakeServer:
+    """Records what the plugin asks the live-reload server to watch."""
+
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str, func: object = None, recursive: bool = True) -> None:
+        """Remember one watched path."""
+        self.watched.append(path)
+
+
+# --- the watch list -----------------------------------------------------------------------------------------
+
+
+def test_on_serve_watches_records_policy_schemas_and_templates(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    (project / "overrides" / "releasebook").mkdir(parents=True)
+    replace_once(project / "mkdocs.yml", "      enforce: error\n",
+                 "      enforce: error\n      templates_dir: overrides/releasebook\n")
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = config.plugins["releasebook"]
+    assert isinstance(plugin, ReleasebookPlugin)
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+    server = FakeServer()
+    returned = config.plugins.on_serve(server, config=config, builder=lambda: None)  # type: ignore[arg-type]
+    assert returned is server
+    root = project.resolve()
+    assert sorted(server.watched) == sorted(str(root / p) for p in (
+        "releases", "policy.yml", "schemas/release.schema.json", "schemas/policy.schema.json",
+        "overrides/releasebook"))
+
+
+def test_shipped_schemas_are_not_watched(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    shutil.rmtree(project / "schemas")  # falls back to the copies inside the package
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    server = FakeServer()
+    config.plugins.on_serve(server, config=config, builder=lambda: None)  # type: ignore[arg-type]
+    assert sorted(server.watched) == sorted(str(project.resolve() / p) for p in ("releases", "policy.yml"))
+
+
+# --- focused preview ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("command", "full"), [("serve", False), ("build", True)])
+def test_focus_renders_only_the_chosen_release_in_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          command: str, full: bool) -> None:
+    project = copy_example(tmp_path)
+    monkeypatch.setenv("RELEASEBOOK_FOCUS", "2.4.0")
+    config = load_config(config_file=str(project / "mkdocs.yml"))
+    plugin = config.plugins["releasebook"]
+    assert isinstance(plugin, ReleasebookPlugin)
+    config.plugins.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
+    config = config.plugins.on_config(config)
+    config.plugins.on_files(get_files(config), config=config)
+    releases = {uri.split("/")[1] for uri in plugin.generated if uri.count("/") >= 2}
+    assert {"releases/index.md", "releases/status.md", "policy/index.md"} <= plugin.generated
+    if full:
+        assert len(releases) == 15
+    else:
+        assert releases == {"2.4.0"}
+
+
+# --- recovery in-process, as the serve loop rebuilds -------------------------------------------------------
+
+
+def test_rebuild_fails_on_a_bad_record_then_recovers(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    record = project / "releases" / "2.4.0.yml"
+    site = tmp_path / "served"
+
+    def rebuild() -> None:
+        # What `mkdocs serve` does on every change: load the config afresh, then build.
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        build(config)
+
+    first = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first)
+    assert "Teams and roles" in (site / "releases" / "2.4.0" / "index.html").read_text(encoding="utf-8")
+
+    replace_once(record, "\nstatus: in-progress\n", "\nstatus: shipped\n")
+    with pytest.raises(Abort):  # the server prints it and keeps serving the last good site
+        rebuild()
+    assert (site / "releases" / "2.4.0" / "index.html").is_file()
+
+    replace_once(record, "\nstatus: shipped\n", "\nstatus: in-progress\n")
+    replace_once(record, "\nname: Teams and roles\n", "\nname: Teams and roles, fixed\n")
+    rebuild()
+    page = (site / "releases" / "2.4.0" / "index.html").read_text(encoding="utf-8")
+    assert "Teams and roles, fixed" in page
+
+
+# --- a real server ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Status and body of a GET, or (0, error) when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError as error:
+        return 0, str(error)
+
+
+def wait_for(condition: Callable[[], bool], what: str, log: list[str]) -> None:
+    """Poll until the condition holds; fail with the server's log after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"gave up waiting for {what}; server log:\n" + "".join(log))
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str], subprocess.Popen[str]]]:
+    """`mkdocs serve` on a free loopback port for a copy of the example: project, base URL, log, process."""
+    project = copy_example(tmp_path)
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env.pop("RELEASEBOOK_FOCUS", None)
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, env=env)
+    log: list[str] = []
+    assert server.stdout is not None
+    reader = threading.Thread(target=lambda: log.extend(iter(server.stdout.readline, "")),  # type: ignore[union-attr]
+                              daemon=True)
+    reader.start()
+    try:
+        yield project, f"http://127.0.0.1:{port}/", log, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=20)
+        reader.join(timeout=5)
+
+
+def test_serve_survives_a_bad_record_and_recovers(
+        served: tuple[Path, str, list[str], subprocess.Popen[str]]) -> None:
+    project, base, log, server = served
+    page = base + "releases/2.4.0/"
+    wait_for(lambda: fetch(page)[0] == 200, "the first build", log)
+    assert "Teams and roles" in fetch(page)[1]
+    record = project / "releases" / "2.4.0.yml"
+
+    replace_once(record, "\nstatus: in-progress\n", "\nstatus: shipped\n")
+    failed = "An error happened during the rebuild"
+    wait_for(lambda: any(failed in line for line in log), "the failed rebuild", log)
+    text = "".join(log)
+    assert "releasebook: releases/2.4.0.yml:6:9: error: 'shipped' is not one of" in text
+    assert "Traceback" not in text
+    # MkDocs holds requests while the last build is broken ("the server will appear stuck"), but the server
+    # stays up and keeps accepting connections.
+    assert server.poll() is None
+    with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1].strip("/"))), timeout=10):
+        pass
+
+    replace_once(record, "\nstatus: shipped\n", "\nstatus: in-progress\n")
+    replace_once(record, "\nname: Teams and roles\n", "\nname: Teams and roles, fixed\n")
+    wait_for(lambda: "Teams and roles, fixed" in fetch(page)[1], "the recovered page", log)
+    assert fetch(base)[0] == 200
