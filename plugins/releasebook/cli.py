@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__, changelog, export, importer, scaffold
+from .cli_render import add_render_parser
 from .history import (
     OrderKey,
     build_history,
@@ -338,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
     add_verdict_parser(commands, common)
     add_publish_parsers(commands, common)
+    add_render_parser(commands, common)
     return parser
 
 

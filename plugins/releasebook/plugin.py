@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from .export import site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
 from .problems import Problem
@@ -174,7 +175,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         return frozenset(slugs)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add every generated page in memory, with "edit this page" pointing at the YAML it came from."""
+        """Add the generated pages in memory (editing opens their YAML), the feed, JSON and schemas."""
         assert self.settings is not None and self.project is not None and self.history is not None
         try:
             pages = render_site(self.project, self.history, self.settings, only=self.focus())
@@ -193,6 +194,14 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
                 file.edit_uri = edit_path(self.settings.path(page.source), config.docs_dir)
             files.append(file)
             self.generated.add(file.src_uri)
+        outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy)
+        for warning in warnings:
+            log.warning(warning)
+        for path, text in outputs.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

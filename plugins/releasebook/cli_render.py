@@ -1,0 +1,73 @@
+"""`releasebook render --out DIR`: the generated pages as plain Markdown, for generators without plugins."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from .export import site_files
+from .history import build_history
+from .pipeline import Checker
+from .render import render_site
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+RENDER_HELP = """\
+Writes every page the MkDocs plugin generates (the changelog index, status dashboard, policy guide, and each
+release's notes, checklist and runbook) as Markdown files in the plugin's folder layout, plus the Atom feed,
+releases.json and the published schemas. Static-site generators that read Markdown but run no MkDocs plugins
+(Zensical, plain MkDocs, ProperDocs without the plugin) can build them as they are; the pages use Material's
+Markdown extensions (admonition, pymdownx.tasklist, pymdownx.emoji, attr_list, tables). Files already in DIR
+that releasebook does not generate are left alone."""
+
+
+def inside(folder: Path, relative: str) -> Path:
+    """`folder / relative`, refusing any path that would land outside `folder` (checked after joining)."""
+    root = folder.resolve()
+    target = (root / relative).resolve()
+    if target == root or root not in target.parents:
+        raise ValueError(f"refusing to write outside {folder}: {relative}")
+    return target
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+    """Check the records, then write the generated pages and site files under `--out`."""
+    from .cli import load_settings, report_text  # the shared glue lives in cli.py
+
+    settings = load_settings(args)
+    project = Checker(settings).check()
+    if project.config_problems or project.policy is None:
+        report_text(project, sys.stderr)
+        return EXIT_USAGE
+    if project.errors:
+        report_text(project, sys.stderr)
+        print("releasebook: error: fix these records first; nothing was written", file=sys.stderr)
+        return EXIT_ERRORS
+    history = build_history(project.releases, project.policy)
+    pages = render_site(project, history, settings)
+    outputs, warnings = site_files(history, settings, policy=project.policy)
+    for warning in warnings:
+        print(f"releasebook: warning: {warning}", file=sys.stderr)
+    folder = Path(args.out)
+    texts = {page.path: page.content for page in pages} | outputs
+    try:
+        for relative, text in sorted(texts.items()):
+            target = inside(folder, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+    except (OSError, ValueError) as error:
+        print(f"releasebook: error: cannot write to {folder}: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"Wrote {len(pages)} pages and {len(outputs)} other files to {folder}.", file=out)
+    return EXIT_OK
+
+
+def add_render_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                      common: argparse.ArgumentParser) -> None:
+    """Register `releasebook render`."""
+    render = commands.add_parser("render", parents=[common], description=RENDER_HELP,
+                                 help="write the generated pages as Markdown files")
+    render.add_argument("--out", required=True, metavar="DIR", help="folder to write into (e.g. docs/)")
+    render.set_defaults(handler=cmd_render)
