@@ -287,6 +287,21 @@ def test_symlink_loop_is_a_problem_not_a_traceback(project: gen.Project) -> None
     assert all(p["message"].startswith("cannot read file") for p in problems)
 
 
+def test_render_out_into_a_symlink_loop_is_an_error_not_a_traceback(project: gen.Project) -> None:
+    """`render --out` where the output folder holds releases -> loop -> releases: exit 1, named."""
+    project.write("1.0.0.yml", BASE)
+    out_dir = project.root / "rendered"
+    out_dir.mkdir()
+    (out_dir / "releases").symlink_to("loop")
+    (out_dir / "loop").symlink_to("releases")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = cli.main(["render", "--config", str(project.config), "--out", str(out_dir)], out=out)
+    assert code == 1, err.getvalue()
+    assert "releasebook: error: cannot write to" in err.getvalue()
+    assert "Too many levels of symbolic links" in err.getvalue()
+
+
 def test_symlink_to_a_file_outside_the_project_is_never_read(project: gen.Project, tmp_path: Path) -> None:
     """A pull request cannot publish /etc/passwd or a CI secret through a symlinked record."""
     secret = tmp_path / "secret.yml"
