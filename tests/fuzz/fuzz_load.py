@@ -34,6 +34,7 @@ WORK = REPO / "build" / "fuzz"
 MAX_LEN = 65_536  # bytes per input: about 20 real records; the 1 MiB cap itself is tested in test_limits.py
 TIME_BOUND = 2.0  # seconds per input (the worst 64 KB input takes about 0.2 s)
 MEMORY_BOUND = 768 * 1024 * 1024  # RLIMIT_AS, bytes: the process starts at about 50 MB of address space
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _VERSION = re.compile(rb"^version:[ \t]*['\"]?([0-9A-Za-z.+-]{1,100})['\"]?[ \t]*$", re.MULTILINE)
 
 
@@ -88,7 +89,7 @@ class Target:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("utf-8", "replace")
-        last_line = text.count("\n") + 1
+        last_line = len(_LINE_BREAK.split(text))  # as editors count: \n, \r\n and a lone \r end a line
         for problem in problems:
             where = f"{problem.format()!r}"
             if problem.file != display:
