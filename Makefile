@@ -32,9 +32,11 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Fuzz the loader and validator for FUZZ_SECONDS (findings go to build/fuzz/artifacts/); not part of `make test`.
+FUZZ_SECONDS ?= 300
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
-	$(BIN)/python tests/fuzz/fuzz_load.py
+	$(BIN)/python tests/fuzz/fuzz_load.py --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf site .venv .pytest_cache .mypy_cache .ruff_cache

@@ -420,11 +420,11 @@ BAD_SETTINGS = {
     ),
     "limit not a number": (
         "releasebook: {max_file_bytes: big}",
-        "releasebook option 'max_file_bytes' must be a whole number above 0, got 'big'",
+        "releasebook option 'max_file_bytes' must be a whole number of at least 1, got 'big'",
     ),
     "limit not positive": (
         "releasebook: {max_depth: 0}",
-        "releasebook option 'max_depth' must be a whole number above 0, got 0",
+        "releasebook option 'max_depth' must be a whole number from 1 to 100, got 0",
     ),
     "enforce not an enum": (
         "releasebook: {enforce: maybe}",

@@ -28,7 +28,7 @@ from .history import (
 from .model import RELEASE_TYPES, Verification
 from .pipeline import Checker, Project, discover
 from .problems import Problem
-from .settings import ConfigError, Settings, find_config, settings_from_mkdocs
+from .settings import ConfigError, Settings, canonical, find_config, settings_from_mkdocs
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -124,15 +124,15 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     checker = Checker(settings)
     if args.paths:
         # The policy is not a record: when a hook passes policy.yml, check it and every record against it.
-        policy_file = settings.path(settings.policy).resolve()
+        policy_file = canonical(settings.path(settings.policy))
         expanded = _expand(args.paths)
-        requested = [p for p in expanded if p.resolve() != policy_file]
+        requested = [p for p in expanded if canonical(p) != policy_file]
         folder = settings.path(settings.releases_dir)
         history = discover(folder) if folder.is_dir() else []
-        in_history = {p.resolve() for p in history}
+        in_history = {canonical(p) for p in history}
         if len(requested) < len(expanded):
-            project = checker.check(history + [p for p in requested if p.resolve() not in in_history])
-        elif all(p.resolve() in in_history for p in requested):
+            project = checker.check(history + [p for p in requested if canonical(p) not in in_history])
+        elif all(canonical(p) in in_history for p in requested):
             project = checker.check(history, only={settings.display(p) for p in requested})
         else:
             project = checker.check(sorted(set(requested)))

@@ -11,6 +11,7 @@ from .export import site_files
 from .history import build_history
 from .pipeline import Checker
 from .render import render_site
+from .settings import canonical
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -25,8 +26,8 @@ that releasebook does not generate are left alone."""
 
 def inside(folder: Path, relative: str) -> Path:
     """`folder / relative`, refusing any path that would land outside `folder` (checked after joining)."""
-    root = folder.resolve()
-    target = (root / relative).resolve()
+    root = canonical(folder)
+    target = canonical(root / relative)  # a symlink loop stays as written; writing to it then fails, located
     if target == root or root not in target.parents:
         raise ValueError(f"refusing to write outside {folder}: {relative}")
     return target

@@ -1,13 +1,15 @@
 """YAML to plain data, with source positions for every node and located problems for hostile input.
 
-The fast path composes with libyaml and builds data in one pass. Positions are found again only for the files
-that have something to report, by composing once more and walking to the offending node.
+The fast path composes with libyaml and builds data in one pass. A file with problems keeps its nodes to
+locate them; a valid record drops them, and composes once more only if a cross-release rule needs a position.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Problem
+from .problems import MAX_PER_FILE, Problem
 
 try:
     from yaml._yaml import CParser
@@ -40,7 +42,17 @@ SEQ_TAG = "tag:yaml.org,2002:seq"
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource caps that keep hostile input from costing time or memory."""
+    """Resource caps that keep hostile input from costing time or memory.
+
+    - `max_file_bytes`: a record file larger than this is refused before it is read (default 1 MiB). A file
+      of many small keys costs about 60 bytes of memory per byte to parse: 9 MB would need over 500 MB.
+    - `max_depth`: mappings and lists nested deeper than this inside one record are refused (default 32; a
+      real record nests 4 levels).
+    - `max_records`: a project with more record files than this is refused before any is read (default
+      20,000).
+
+    Each is a plugin option in `mkdocs.yml` of the same name; see SECURITY.md.
+    """
 
     max_file_bytes: int = 1_048_576
     max_depth: int = 32
@@ -128,25 +140,55 @@ class Source:
 
 @dataclass
 class Document:
-    """One loaded file: its data (None when it could not be read) and the problems found while loading."""
+    """One loaded file: its data (None when it could not be read) and the problems found while loading.
+
+    The node tree (kept from loading, or composed again on demand) is indexed by each mapping's keys, so
+    locating many problems in one file stays linear.
+    """
 
     source: Source
     data: dict[str, Any] | None
     problems: list[Problem]
+    _root: Node | None = field(default=None, repr=False, compare=False)
+    _composed: bool = field(default=False, repr=False, compare=False)
+    _keys: dict[int, dict[PathPart, tuple[Node, Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _tree(self) -> Node | None:
+        if not self._composed:
+            self._composed = True
+            try:
+                self._root = compose(self.source.text)
+            except (yaml.YAMLError, RecursionError):
+                self._root = None  # only reached for text that never loaded; problems then sit at 1:1
+        return self._root
+
+    def forget_nodes(self) -> None:
+        """Drop the node tree (a valid record keeps only its data; positions are composed again if needed)."""
+        self._root, self._composed = None, False
+        self._keys.clear()
+
+    def _children(self, node: MappingNode) -> dict[PathPart, tuple[Node, Node]]:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, ScalarNode):
+                    index.setdefault(k.value, (k, v))  # the first of duplicate keys, as the builder keeps it
+            self._keys[id(node)] = index
+        return index
 
     def node_at(self, path: Sequence[PathPart]) -> tuple[Node | None, Node | None]:
         """The (key node, value node) at a data path; for a path that does not exist, the nearest parent."""
-        root = compose(self.source.text)
         key_node: Node | None = None
-        node: Node | None = root
+        node: Node | None = self._tree()
         for part in path:
             if isinstance(node, MappingNode):
-                for k, v in node.value:
-                    if isinstance(k, ScalarNode) and k.value == part:
-                        key_node, node = k, v
-                        break
-                else:
+                found = self._children(node).get(part)
+                if found is None:
                     return key_node, node
+                key_node, node = found
             elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 key_node, node = None, node.value[part]
             else:
@@ -231,10 +273,15 @@ def _scan_for_forbidden(source: Source) -> Iterator[Problem]:
         parser.dispose()
 
 
-def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
+def _char_offset(text: str, byte_offset: int) -> int:
+    """The character offset of a UTF-8 byte offset (libyaml's reader errors count bytes, marks characters)."""
+    return len(text.encode("utf-8")[: max(byte_offset, 0)].decode("utf-8", "ignore"))
+
+
+def _describe_yaml_error(source: Source, error: yaml.YAMLError, limits: Limits) -> Problem:
     """Turn any PyYAML error into one located problem."""
     if isinstance(error, yaml.reader.ReaderError):
-        line, col = source.position(max(error.position, 0))
+        line, col = source.position(_char_offset(source.text, error.position))
         char = error.character
         if isinstance(char, int):  # libyaml reports the code point, the pure-Python reader the character
             char = chr(char)
@@ -261,6 +308,9 @@ def _describe_yaml_error(source: Source, error: yaml.YAMLError) -> Problem:
                        "remove the '---' separator and what follows")
         elif "found undefined alias" in problem:
             problem = "aliases are not allowed (and this one is undefined)"
+        elif "exceeded maximum nesting depth" in problem:
+            problem = (f"nesting is deeper than YAML can read; a record may nest {limits.max_depth} levels "
+                       "(max_depth)")
         if "document" in context:
             context = ""
         elif context and error.context_mark is not None and error.context_mark.index != index:
@@ -288,8 +338,14 @@ def _hidden_break_before(text: str, index: int) -> int | None:
 KEY_TAGS = (STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG)
 
 
+# Characters YAML refuses when written raw but accepts as escapes ("\0", "\x1b", "\uFFFF"). They would reach
+# the Markdown and HTML output (Python-Markdown uses \x02 and \x03 as placeholders), so records refuse them.
+_FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 class _Builder:
-    """Builds plain data from nodes, refusing duplicate keys, merge keys, non-text keys and deep nesting."""
+    """Builds plain data from nodes, refusing duplicate keys, merge keys, non-text keys, control characters
+    and deep nesting."""
 
     def __init__(self, source: Source, limits: Limits) -> None:
         self.source = source
@@ -298,6 +354,8 @@ class _Builder:
         self.too_deep = False
 
     def _at(self, node: Node, message: str, path: DataPath) -> None:
+        if len(self.problems) > MAX_PER_FILE:
+            return  # the pipeline lists MAX_PER_FILE and says that more exist
         line, col = self.source.position(node.start_mark.index)
         self.problems.append(Problem(self.source.path, line, col, format_path(path), message))
 
@@ -317,8 +375,8 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in KEY_TAGS:
                     self._at(key_node, "a key must be plain text, not a list or mapping", path)
                     continue
-                key = key_node.value
-                if key == "<<" and not key_node.style:
+                key = self._text(key_node, path)
+                if key == "<<" and not key_node.style:  # plain style: None in PyYAML, '' from libyaml
                     self._at(key_node, "merge keys ('<<') are not allowed: write the keys out in full", path)
                     continue
                 if key_node.tag != STR_TAG:
@@ -337,10 +395,20 @@ class _Builder:
             return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
         raise TypeError(f"unexpected node {node!r}")  # pragma: no cover - libyaml only makes these three
 
+    def _text(self, node: ScalarNode, path: DataPath) -> str:
+        """A scalar's text, with characters that must not reach the output refused and replaced."""
+        value: str = node.value
+        bad = _FORBIDDEN_CHAR.search(value)
+        if bad is None:
+            return value
+        self._at(node, f"text holds U+{ord(bad.group()):04X}, a control character or non-character that YAML "
+                 "accepts only as an escape; remove it", path)
+        return _FORBIDDEN_CHAR.sub("\ufffd", value)
+
     def _scalar(self, node: ScalarNode, path: DataPath) -> Any:
         tag, value = node.tag, node.value
         if tag == STR_TAG:
-            return value
+            return self._text(node, path)
         if tag == INT_TAG:
             return int(value)
         if tag == FLOAT_TAG:
@@ -407,11 +475,22 @@ def _too_big(path: str, size: int, limits: Limits) -> Problem:
                    "(max_file_bytes)")
 
 
+def _looks_wide(raw: bytes) -> bool:
+    """UTF-16 or UTF-32: a byte-order mark, or ASCII text with every other byte zero at the start.
+
+    A stray NUL elsewhere is not this: libyaml reports it with its position instead.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
+    head = raw[:4]
+    return len(head) == 4 and ((head[1] == 0 and head[3] == 0) or (head[0] == 0 and head[2] == 0))
+
+
 def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[Problem]]:
     """Bytes to text, refusing oversized, UTF-16 and non-UTF-8 input with a located problem."""
     if len(raw) > limits.max_file_bytes:
         return None, [_too_big(path, len(raw), limits)]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
+    if _looks_wide(raw):
         return None, [Problem(path, 1, 1, "", "file is UTF-16 or UTF-32 encoded; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
@@ -427,6 +506,11 @@ def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[P
     return Source(path, text), []
 
 
+def _out_of_memory(source: Source) -> Problem:
+    return Problem(source.path, 1, 1, "", f"ran out of memory reading this file ({len(source.text):,} "
+                   "characters): split it, or lower max_file_bytes so such files are refused unread")
+
+
 def load_text(source: Source, limits: Limits = Limits()) -> Document:
     """Parse one file's text into a Document; every failure becomes a located problem."""
     text = source.text
@@ -437,15 +521,18 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
         line, col = source.position(conflict.start())
         return Document(source, None, [Problem(source.path, line, col, "", "unresolved Git conflict marker "
                                                f"'{conflict.group().strip()}': finish the merge")])
-    forbidden = list(_scan_for_forbidden(source)) if ("&" in text or "!" in text) else []
+    scan = _scan_for_forbidden(source) if ("&" in text or "!" in text) else iter(())
+    forbidden = list(itertools.islice(scan, MAX_PER_FILE + 1))  # one more tells the pipeline there are more
     if forbidden:
         return Document(source, None, forbidden)
     try:
         root = compose(text)
     except yaml.YAMLError as error:
-        return Document(source, None, [_describe_yaml_error(source, error)])
+        return Document(source, None, [_describe_yaml_error(source, error, limits)])
     except RecursionError:
         return Document(source, None, [Problem(source.path, 1, 1, "", "nesting is too deep to read")])
+    except MemoryError:  # only when max_file_bytes is raised far above its default; the partial tree is freed
+        return Document(source, None, [_out_of_memory(source)])
     if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG and root.value == ""
                         and not root.style):
         # Nothing but whitespace, comments or document markers.
@@ -457,24 +544,38 @@ def load_text(source: Source, limits: Limits = Limits()) -> Document:
         line, col = source.position(root.start_mark.index)
         return Document(source, None, [Problem(source.path, line, col, "", f"the file holds {kind}; a record "
                                                "must be a mapping of keys such as 'version: 2.4.0'")])
-    try:
-        return Document(source, _build_quick(root, limits.max_depth), [])
-    except _NeedsCare:
-        pass
+    # A control character can only reach a scalar through a double-quoted escape (libyaml's reader refuses raw
+    # ones), so text without a backslash needs no per-scalar character check and may take the quick path.
+    if "\\" not in text:
+        try:
+            return Document(source, _build_quick(root, limits.max_depth), [])
+        except _NeedsCare:
+            pass
     builder = _Builder(source, limits)
-    data = builder.build(root)
+    try:
+        data = builder.build(root)
+    except RecursionError:  # only when max_depth is set above what Python's stack allows
+        problem = Problem(source.path, 1, 1, "", "nesting is too deep to read (max_depth)")
+        return Document(source, None, [problem])
+    except MemoryError:
+        return Document(source, None, [_out_of_memory(source)])
     # Duplicate and merge keys still leave usable data, so the schema can report everything else in the same
-    # run.
-    return Document(source, None if builder.too_deep else data, builder.problems)
+    # run. The nodes are kept to locate those problems without composing the file a second time.
+    return Document(source, None if builder.too_deep else data, builder.problems, _root=root, _composed=True)
 
 
 def load_file(path: Path, display: str, limits: Limits = Limits()) -> Document:
-    """Read and parse one file from disk."""
+    """Read and parse one file from disk; a FIFO, device or folder is refused, never read."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:  # never read an oversized file into memory
-            return Document(Source(display, ""), None, [_too_big(display, size, limits)])
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # /dev/zero or a FIFO would never end; a folder cannot be read
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            problem = Problem(display, 1, 1, "", f"cannot read file: it is {kind}")
+            return Document(Source(display, ""), None, [problem])
+        if info.st_size > limits.max_file_bytes:  # never read an oversized file into memory
+            return Document(Source(display, ""), None, [_too_big(display, info.st_size, limits)])
+        with path.open("rb") as stream:
+            raw = stream.read(limits.max_file_bytes + 1)  # the file may have grown since stat()
     except OSError as error:
         problem = Problem(display, 1, 1, "", f"cannot read file: {error.strerror}")
         return Document(Source(display, ""), None, [problem])

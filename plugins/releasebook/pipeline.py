@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Document, Limits, load_file
+from .load import Document, Limits, Source, load_file
 from .model import Policy, Release
-from .problems import Problem, count, sort_problems
+from .problems import Problem, cap_per_file, count, sort_problems
 from .rules import check_rules
-from .settings import ConfigError, Settings
+from .settings import ConfigError, Settings, canonical
 from .validate import SchemaChecker, build_policy, build_release, policy_checks, record_checks
 
 RECORD_SUFFIXES = (".yml", ".yaml")
@@ -48,13 +48,20 @@ class Project:
                 f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
 
 
-def discover(folder: Path) -> list[Path]:
-    """Every `*.yml`/`*.yaml` record below a folder, recursively, in a stable order (hidden ones skipped)."""
+def discover(folder: Path, limit: int | None = None) -> list[Path]:
+    """Every `*.yml`/`*.yaml` record below a folder (any case), recursively, sorted (hidden ones skipped).
+
+    Symlinked folders are not followed. With `limit`, the walk stops once more than `limit` files are found,
+    so a folder of a million files costs no more than the cap (the caller refuses it anyway).
+    """
     found: list[Path] = []
     for current, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(current) / name for name in names if name.endswith(RECORD_SUFFIXES)
+        # Any letter case: a `2.5.0.YML` from a case-insensitive file system must not be silently left out.
+        found.extend(Path(current) / name for name in names if name.lower().endswith(RECORD_SUFFIXES)
                      and not name.startswith("."))
+        if limit is not None and len(found) > limit:
+            break
     return sorted(found)
 
 
@@ -73,6 +80,25 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def escapes(path: Path, root: Path) -> bool:
+    """Whether a record inside the project root is a symlink to a file outside it.
+
+    A pull request can add a symlink named `x.yml` to `/etc/passwd` or a CI secret; its text would end up in
+    error messages or on the site, so such records are refused before they are read. A file named outside
+    the root on the command line is the caller's choice and is read.
+    """
+    if not os.path.islink(path):
+        return False  # the folder resolves inside or outside as a whole; only a linked file can escape
+    base = canonical(root)
+    if not (canonical(path.parent) / path.name).is_relative_to(base):
+        return False
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False  # load_file reports the broken link or the loop
+    return not real.is_relative_to(base)
 
 
 class Checker:
@@ -103,13 +129,24 @@ class Checker:
                      display: str | None = None) -> tuple[Document, list[Problem], Release | None]:
         """Load and check one record; its Release when it is valid."""
         display = self.settings.display(path) if display is None else display
+        if escapes(path, self.settings.root):
+            problem = Problem(display, 1, 1, "", "record is a symlink to a file outside the project; "
+                              "records must be files inside the repository")
+            return Document(Source(display, ""), None, [problem]), [problem], None
         document = load_file(path, display, self.settings.limits)
         problems = document.problems + self.release_schema.check(document)
         stem = path.name.rsplit(".", 1)[0]
         problems += record_checks(document, policy, stem)
+        problems = cap_per_file(problems)
         release = None
         if not problems and document.data is not None and policy is not None:
-            release = build_release(document.data, policy, display)
+            document.forget_nodes()  # thousands of valid records must not keep their node trees
+            try:
+                release = build_release(document.data, policy, display)
+            except (KeyError, TypeError, ValueError, OverflowError) as error:
+                # A gap between the checks and the model: still a located problem, never a traceback.
+                problems.append(Problem(display, 1, 1, "", f"internal error while reading this record "
+                                        f"({type(error).__name__}: {error}); please report it"))
         return document, problems, release
 
     def check(self, paths: list[Path] | None = None, only: set[str] | None = None) -> Project:
@@ -125,13 +162,13 @@ class Checker:
             if not folder.is_dir():
                 raise ConfigError(f"releases folder not found: {settings.display(folder)} "
                                   "(set 'releases_dir')")
-            paths = discover(folder)
-        files = settings.displays(paths)
+            paths = discover(folder, limit=settings.max_records)
         if len(paths) > settings.max_records:
             problems.append(Problem(settings.display(settings.path(settings.releases_dir)), 1, 1, "",
-                                    f"{len(paths):,} records exceed the limit of {settings.max_records:,} "
-                                    "(max_records)"))
-            return Project(settings, policy, [], sort_problems(problems), files)
+                                    f"more than {settings.max_records:,} record files: over the limit "
+                                    "(max_records); nothing was checked"))
+            return Project(settings, policy, [], sort_problems(problems), [])
+        files = settings.displays(paths)
         documents: dict[str, Document] = {}
         releases: list[Release] = []
         with _no_cyclic_gc():

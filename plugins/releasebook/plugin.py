@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from .accessible import name_task_checkboxes
 from .export import site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
@@ -222,8 +223,10 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Sanitise generated pages: record text is Markdown, and raw HTML in it must never reach the site."""
-        return sanitize_html(html) if page.file.src_uri in self.generated else html
+        """Sanitise generated pages (raw HTML from a record never reaches the site); name their checkboxes."""
+        if page.file.src_uri not in self.generated:
+            return html
+        return name_task_checkboxes(sanitize_html(html))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a record, the policy, a project schema or an override template changes."""

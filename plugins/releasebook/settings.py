@@ -15,6 +15,19 @@ from .problems import did_you_mean
 
 PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
+# Python's own stack bounds how deep the loader can walk; libyaml stops at 1,000 levels anyway.
+MAX_DEPTH_CEILING = 100
+_LIMIT_RANGES = {"max_file_bytes": (1, None), "max_depth": (1, MAX_DEPTH_CEILING), "max_records": (1, None)}
+_TEXT_OPTIONS = ("releases_dir", "policy", "schema", "policy_schema", "templates_dir", "tag_format")
+
+
+def canonical(path: Path) -> Path:
+    """An absolute path with symlinks resolved where possible; a symlink loop stays as written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on Python 3.11 and 3.12
+        return Path(os.path.abspath(path))
+
 
 class ConfigError(Exception):
     """A usage or configuration problem: the CLI exits 2, the plugin aborts the build."""
@@ -36,6 +49,8 @@ class Settings:
     templates_dir: str | None = None
     enforce: Literal["error", "warning"] = "error"
     tag_format: str = "v{version}"
+    # Resource caps (see SECURITY.md): bytes per record file, nesting levels inside a record (1 to
+    # MAX_DEPTH_CEILING), and record files per project. Input over a cap is refused with a located problem.
     max_file_bytes: int = Limits.max_file_bytes
     max_depth: int = Limits.max_depth
     max_records: int = Limits.max_records
@@ -50,7 +65,7 @@ class Settings:
 
     def path(self, value: str) -> Path:
         """A setting's path, relative to the project root."""
-        return (self.root / value).resolve() if not Path(value).is_absolute() else Path(value)
+        return canonical(self.root / value) if not Path(value).is_absolute() else Path(value)
 
     def schema_path(self, value: str, packaged: str) -> Path:
         """A schema file: the project's own when it exists, else the copy shipped in the package."""
@@ -58,9 +73,13 @@ class Settings:
         return path if path.exists() else PACKAGE_SCHEMAS / packaged
 
     def display(self, path: Path) -> str:
-        """A path as shown in messages: relative to the project root, with forward slashes."""
+        """A path as shown in messages: relative to the project root, with forward slashes.
+
+        The folder is resolved, the file name is kept: a symlinked record is named as written, and a symlink
+        loop is named rather than raising.
+        """
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return (canonical(path.parent) / path.name).relative_to(canonical(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -104,17 +123,16 @@ class Settings:
         return replace(self, **clean)
 
 
-_TEXT_OPTIONS = {"releases_dir", "policy", "schema", "policy_schema", "templates_dir", "tag_format"}
-_LIMIT_OPTIONS = {"max_file_bytes", "max_depth", "max_records"}
-
-
 def _checked_option(name: str, value: Any) -> Any:
-    """An option's value as Settings holds it; a wrong type would otherwise fail later, unexplained."""
+    """An option's value as Settings holds it; a wrong type or range would fail later, unexplained."""
     wrong = f"releasebook option '{name}' must be"
+    if name in _LIMIT_RANGES:
+        low, high = _LIMIT_RANGES[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            span = f"from {low} to {high}" if high else f"of at least {low}"
+            raise ConfigError(f"{wrong} a whole number {span}, got {value!r}")
     if name in _TEXT_OPTIONS and not isinstance(value, str):
         raise ConfigError(f"{wrong} text, got {value!r}")
-    if name in _LIMIT_OPTIONS and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ConfigError(f"{wrong} a whole number above 0, got {value!r}")
     if name == "enforce" and value not in ("error", "warning"):
         raise ConfigError(f"{wrong} 'error' or 'warning', got {value!r}")
     if name == "focus":
@@ -187,6 +205,6 @@ def _plugin_options(plugins: Any) -> Any:
 def _shown_path(path: Path) -> str:
     """A path as the user would type it from here: relative to the working folder when it is below it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return canonical(path).relative_to(canonical(Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()

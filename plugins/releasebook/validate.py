@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,7 @@ from .model import (
     Rollback,
     Verification,
 )
-from .problems import Problem, did_you_mean
+from .problems import MAX_PER_FILE, Problem, did_you_mean
 
 _JSON_TYPES = {
     "string": "text",
@@ -155,13 +156,27 @@ class SchemaChecker:
         data = document.data
         if data is None or self._fast.is_valid(data):
             return []
-        errors = list(self._slow.iter_errors(data))
-        failed = {(tuple(error.absolute_path), error.validator) for error in errors}
-        problems: list[Problem] = []
-        for error in errors:
-            if not _redundant(error, failed):
-                problems.extend(self._describe(document, error))
-        return problems
+        errors = self._slow.iter_errors(data)
+        first = next(errors, None)
+        if first is None:
+            # The engines disagree on a few edges (Python's `$` matches before a final newline, Rust's does
+            # not). The fast engine refused the record, so it must not pass: report its own findings.
+            problems: list[Problem] = []
+            for fast_error in self._fast.iter_errors(data):
+                path = tuple(fast_error.instance_path)
+                pattern = getattr(fast_error.kind, "pattern", None)
+                form = getattr(fast_error.kind, "format", None)
+                # A date-time format error reads as record_checks words it, so the two collapse into one.
+                message = (self._pattern_message(fast_error.instance, pattern, path) if pattern is not None
+                           else _format_message(fast_error.instance, form) if form is not None
+                           else _clip(fast_error.message))
+                problems.append(document.problem(path, message))
+            return problems
+        useful = _without_repeats(itertools.chain([first], errors))
+        found = itertools.chain.from_iterable(self._describe(document, error) for error in useful)
+        # One more than the pipeline lists tells it that more exist (see problems.MAX_PER_FILE). Count
+        # distinct problems: jsonschema reports `required` once per missing key, each naming all of them.
+        return list(itertools.islice(_distinct(found), MAX_PER_FILE + 1))
 
     def _describe(self, document: Document, error: ValidationError) -> Iterator[Problem]:
         path: DataPath = tuple(error.absolute_path)
@@ -207,6 +222,8 @@ class SchemaChecker:
         if kind == "type":
             expected: list[str] = value if isinstance(value, list) else [value]
             wanted = " or ".join(_JSON_TYPES.get(t, t) for t in expected)
+            if isinstance(instance, str) and "string" not in expected:
+                return f"expected {wanted}, got text '{_clip(instance)}'{_number_hint(instance, expected)}"
             if "string" in expected and isinstance(instance, int | float | bool):
                 _, node = document.node_at(path)
                 written = getattr(node, "value", str(instance))
@@ -214,21 +231,15 @@ class SchemaChecker:
                         f"quote it: \"{written}\"")
             if instance is None:
                 return f"expected {wanted}, but the value is empty"
-            if isinstance(instance, str) and len(instance) <= 40:  # 'yes' for a boolean, '7' for a number
-                return f"expected {wanted}, got text '{instance}'"
             return f"expected {wanted}, got {_kind(instance)}"
         if kind == "pattern":
             return self._pattern_message(instance, value, path)
         if kind == "format":
-            if value == "date":
-                return f"'{instance}' is not a real calendar date"
-            if value == "date-time":
-                return f"'{instance}' is not a real date and time"
-            return f"'{instance}' is not a valid {value}"
+            return _format_message(instance, value)
         if kind == "minLength":
             return "must not be empty" if value == 1 else f"must be at least {value} characters long"
         if kind == "maxLength":
-            return f"is {len(instance)} characters long, over the limit of {value}"
+            return f"{_subject(path)} is {len(instance)} characters long, over the limit of {value}"
         if kind == "minimum":
             return f"{_shown(instance)} is out of range: it must be at least {value}"
         if kind == "maximum":
@@ -257,6 +268,18 @@ class SchemaChecker:
         return f"'{instance}' does not match the pattern {pattern}"
 
 
+def _without_repeats(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
+    """The errors minus those that only repeat a clearer one about the same value, lazily.
+
+    The keywords of one value's subschema are checked together, so its errors arrive next to each other: a
+    file of 500,000 bad values is never held in memory at once.
+    """
+    for _, group in itertools.groupby(errors, key=lambda error: tuple(error.absolute_path)):
+        same_value = list(group)
+        failed = {(tuple(error.absolute_path), error.validator) for error in same_value}
+        yield from (error for error in same_value if not _redundant(error, failed))
+
+
 def _redundant(error: ValidationError, failed: set[tuple[tuple[Any, ...], Any]]) -> bool:
     """True for an error that only repeats a clearer one: one message per value is enough."""
     path = tuple(error.absolute_path)
@@ -269,8 +292,48 @@ def _redundant(error: ValidationError, failed: set[tuple[tuple[Any, ...], Any]])
     return "propertyNames" in error.schema_path
 
 
+def _format_message(instance: Any, form: str) -> str:
+    """Why a value fails a `format`; for dates, the words record_checks uses too."""
+    shown = _clip(str(instance))
+    if form == "date":
+        return f"'{shown}' is not a real calendar date"
+    if form == "date-time":
+        return f"'{shown}' is not a real date and time"
+    return f"'{shown}' is not a valid {form}"
+
+
+def _distinct(problems: Iterable[Problem]) -> Iterator[Problem]:
+    """Problems without repeats, lazily."""
+    seen: set[Problem] = set()
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
+
+
 def _shown(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
+    return f"'{_clip(value)}'" if isinstance(value, str) else _clip(json.dumps(value))
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """A value echoed in a message, cut short so a hostile 20,000-character value cannot flood the output."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _subject(path: DataPath) -> str:
+    """What a message is about: `'version'`, `'features[2].title'`, or `the value` at the top."""
+    return f"'{format_path(path)}'" if path else "the value"
+
+
+def _number_hint(text: str, expected: list[str]) -> str:
+    """Why text that looks like a number was not read as one."""
+    if not {"number", "integer"} & set(expected):
+        return ""
+    if re.fullmatch(r"[-+]?0[0-9]+(\.[0-9]*)?", text):
+        return "; write it without leading zeros"
+    if re.fullmatch(r"[-+]?[0-9]+(:[0-9]+)+(\.[0-9]*)?", text):
+        return "; write one number, not a time such as 1:20 (hours are a decimal, e.g. 1.5)"
+    return ""
 
 
 def _semver_hint(text: str) -> str:
@@ -298,10 +361,15 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
     problems: list[Problem] = []
     version = data.get("version")
     if isinstance(version, str) and version != stem:
+        shown = _clip(version)
         suffix = Path(document.source.path).suffix or ".yml"
-        problems.append(document.problem(
-            ("version",), f"version '{version}' does not match the file name '{stem}': "
-            f"rename the file to '{version}{suffix}' or fix the version"))
+        fix = f"rename the file to '{version}{suffix}' or fix the version" if shown == version else "fix it"
+        message = f"version '{shown}' does not match the file name '{_clip(stem)}': {fix}"
+        problems.append(document.problem(("version",), message))
+    date = data.get("date")
+    # The fast schema engine accepts year 0000, which Python's calendar cannot hold: check every date here.
+    if isinstance(date, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date) and not _parse_date(date):
+        problems.append(document.problem(("date",), f"'{date}' is not a real calendar date"))
     checklists = data.get("checklists")
     if policy is not None and isinstance(checklists, dict):
         for key, items in checklists.items():
@@ -312,6 +380,8 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
             elsewhere = {item.id: other.key for other in policy.checklists if other.key != key
                          for item in other.items}
             for item_id in items:
+                if len(problems) > MAX_PER_FILE:
+                    break
                 if item_id not in known:
                     if item_id in elsewhere:
                         other = elsewhere[item_id]
@@ -325,17 +395,28 @@ def record_checks(document: Document, policy: Policy | None, stem: str) -> list[
     detected_at = incident.get("detected_at") if isinstance(incident, dict) else None
     # Only a value of the right form is checked here; the schema's pattern reports any other text.
     if (isinstance(detected_at, str) and _parse_datetime(detected_at) is None
-            and re.fullmatch(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)", detected_at)):
+            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+                             r"([Zz]|[+-][0-9]{2}:[0-9]{2})", detected_at)):
         problems.append(document.problem(("incident", "detected_at"),
                                          f"'{detected_at}' is not a real date and time"))
     return problems
 
 
-def _parse_datetime(text: str) -> dt.datetime | None:
+def _parse_date(text: str) -> dt.date | None:
     try:
-        return dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _parse_datetime(text: str) -> dt.datetime | None:
+    """A zoned date and time that also exists in UTC (9999-12-31T23:59:59-23:00 does not), or None."""
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+        parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed
 
 
 # --- data to model ------------------------------------------------------------------------------------------
