@@ -5,6 +5,7 @@ or depend on the interpreter's hash seed run it as a subprocess with a timeout."
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib.util
 import io
 import os
@@ -14,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import semver
 from releasebook import cli
+from releasebook.model import Release
+from releasebook.rules import identity, version_identity
 
 from . import strategies as gen
 
@@ -248,6 +252,39 @@ def test_versions_equal_after_case_folding_or_build_metadata_are_duplicates(
     for this, other in ((first, second), (second, first)):
         mine = messages(only_file(problems, f"{this}.yml"))
         assert "duplicates" in mine and f"releases/{other}.yml" in mine, output
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("1.0.0-r\u00e9", "1.0.0-re\u0301"),  # NFC and NFD of the same text
+    ("1.0.0-\u212a", "1.0.0-k"),  # KELVIN SIGN case-folds to k
+    ("1.0.0-\ufb01x", "1.0.0-fix"),  # the fi ligature case-folds to fi
+])
+def test_versions_equal_after_nfc_and_case_folding_never_both_pass(
+    project: gen.Project, first: str, second: str
+) -> None:
+    """Non-ASCII lookalikes are no SemVer, so one of the pair is always refused, naming its own file."""
+    for version in (first, second):
+        project.write(f"{version}.yml", BASE.replace("version: 1.0.0", f"version: {version}"))
+    code, output, problems = validate(project)
+    assert code == 1, output
+    assert any(p["file"] == f"releases/{first}.yml" and "is not a SemVer 2.0.0 version" in p["message"]
+               for p in problems), output
+
+
+def test_identity_is_nfc_and_case_folded() -> None:
+    """The duplicate key folds case and Unicode form (defence in depth: versions are ASCII by the schema)."""
+    assert version_identity("1.0.0-RC.1") == version_identity("1.0.0-rc.1")
+    assert version_identity("1.0.0-rc.1+b") == version_identity("1.0.0-rc.1")
+    assert version_identity("1.0.0-rc.1") != version_identity("1.0.0-rc.2")
+    assert version_identity("1.0.0-r\u00e9") is None  # not SemVer: refused on its own, never keyed
+
+    def release(prerelease: str) -> Release:  # built directly: no record could carry these versions
+        version = semver.Version(1, 0, 0, prerelease=prerelease)
+        return Release(str(version), version, dt.date(2026, 1, 5), "minor", "planned", "Hello", "x.yml")
+
+    forms = {identity(release(text)) for text in ("r\u00e9", "re\u0301", "R\u00c9", "RE\u0301")}
+    assert len(forms) == 1
+    assert identity(release("re")) not in forms
 
 
 # --- files that are not plain files -------------------------------------------------------------------------
