@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import http.server
 import importlib.util
 import io
+import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -407,6 +410,44 @@ def test_error_output_is_identical_and_sorted_across_hash_seeds(project: gen.Pro
     problems = gen.parse_problems(texts[0])
     keys = [(p["file"], p["line"], p["col"]) for p in problems]
     assert keys == sorted(keys) and len({p["file"] for p in problems}) == 5
+
+
+# --- schemas ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_schema_refs_are_never_fetched(project: gen.Project, tmp_path: Path, scheme: str) -> None:
+    """A `$ref` to a URL or a local file is a configuration error; neither engine fetches or reads it."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"type": "string"}')
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Stay quiet."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        secret = tmp_path / "secret.json"
+        secret.write_text('{"type": "string"}', encoding="utf-8")
+        port = server.server_address[1]
+        url = f"http://127.0.0.1:{port}/name.json" if scheme == "http" else secret.as_uri()
+        schema = json.loads((gen.REPO / "schemas" / "release.schema.json").read_text(encoding="utf-8"))
+        schema["properties"]["name"] = {"$ref": url}
+        (project.root / "schemas").mkdir()
+        (project.root / "schemas" / "release.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+        project.write("1.0.0.yml", BASE + "name: Hello\n")
+        code, output, _ = validate(project)
+    finally:
+        server.shutdown()
+    assert code == 2, output
+    assert "not a readable JSON schema" in output and url in output
+    assert requests == []
 
 
 # --- the fuzz target, on known-hostile input ----------------------------------------------------------------

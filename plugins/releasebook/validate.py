@@ -72,7 +72,7 @@ class SchemaChecker:
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
             registry=Registry(),  # an empty registry: no $ref is ever fetched from the network
         )
-        self._fast = jsonschema_rs.validator_for(schema, validate_formats=True)
+        self._fast = jsonschema_rs.validator_for(schema, validate_formats=True, offline=True)  # no fetching
         defs = schema.get("$defs", {})
         version_pattern = schema.get("properties", {}).get("version", {}).get("pattern")
         self._pattern_hints: dict[str, str] = {}
