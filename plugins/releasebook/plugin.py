@@ -71,7 +71,7 @@ class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     """How a version maps to its git tag, for tag and compare links: `v{version}` makes 2.4.0 `v2.4.0`."""
 
     max_file_bytes = opt.Type(int, default=Settings.max_file_bytes)
-    """Largest record or policy file read, in bytes; a bigger file is an error, not a slow build."""
+    """Largest record file read, in bytes; a bigger file is an error, not a slow build (the policy: 1 MiB)."""
 
     max_depth = opt.Type(int, default=Settings.max_depth)
     """Deepest nesting accepted in a record; deeper input is refused with its position."""
