@@ -5,16 +5,23 @@ or depend on the interpreter's hash seed run it as a subprocess with a timeout."
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import http.server
 import importlib.util
 import io
+import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+import semver
 from releasebook import cli
+from releasebook.model import Release
+from releasebook.rules import identity, version_identity
 
 from . import strategies as gen
 
@@ -250,6 +257,39 @@ def test_versions_equal_after_case_folding_or_build_metadata_are_duplicates(
         assert "duplicates" in mine and f"releases/{other}.yml" in mine, output
 
 
+@pytest.mark.parametrize(("first", "second"), [
+    ("1.0.0-r\u00e9", "1.0.0-re\u0301"),  # NFC and NFD of the same text
+    ("1.0.0-\u212a", "1.0.0-k"),  # KELVIN SIGN case-folds to k
+    ("1.0.0-\ufb01x", "1.0.0-fix"),  # the fi ligature case-folds to fi
+])
+def test_versions_equal_after_nfc_and_case_folding_never_both_pass(
+    project: gen.Project, first: str, second: str
+) -> None:
+    """Non-ASCII lookalikes are no SemVer, so one of the pair is always refused, naming its own file."""
+    for version in (first, second):
+        project.write(f"{version}.yml", BASE.replace("version: 1.0.0", f"version: {version}"))
+    code, output, problems = validate(project)
+    assert code == 1, output
+    assert any(p["file"] == f"releases/{first}.yml" and "is not a SemVer 2.0.0 version" in p["message"]
+               for p in problems), output
+
+
+def test_identity_is_nfc_and_case_folded() -> None:
+    """The duplicate key folds case and Unicode form (defence in depth: versions are ASCII by the schema)."""
+    assert version_identity("1.0.0-RC.1") == version_identity("1.0.0-rc.1")
+    assert version_identity("1.0.0-rc.1+b") == version_identity("1.0.0-rc.1")
+    assert version_identity("1.0.0-rc.1") != version_identity("1.0.0-rc.2")
+    assert version_identity("1.0.0-r\u00e9") is None  # not SemVer: refused on its own, never keyed
+
+    def release(prerelease: str) -> Release:  # built directly: no record could carry these versions
+        version = semver.Version(1, 0, 0, prerelease=prerelease)
+        return Release(str(version), version, dt.date(2026, 1, 5), "minor", "planned", "Hello", "x.yml")
+
+    forms = {identity(release(text)) for text in ("r\u00e9", "re\u0301", "R\u00c9", "RE\u0301")}
+    assert len(forms) == 1
+    assert identity(release("re")) not in forms
+
+
 # --- files that are not plain files -------------------------------------------------------------------------
 
 
@@ -370,6 +410,44 @@ def test_error_output_is_identical_and_sorted_across_hash_seeds(project: gen.Pro
     problems = gen.parse_problems(texts[0])
     keys = [(p["file"], p["line"], p["col"]) for p in problems]
     assert keys == sorted(keys) and len({p["file"] for p in problems}) == 5
+
+
+# --- schemas ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_schema_refs_are_never_fetched(project: gen.Project, tmp_path: Path, scheme: str) -> None:
+    """A `$ref` to a URL or a local file is a configuration error; neither engine fetches or reads it."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"type": "string"}')
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Stay quiet."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        secret = tmp_path / "secret.json"
+        secret.write_text('{"type": "string"}', encoding="utf-8")
+        port = server.server_address[1]
+        url = f"http://127.0.0.1:{port}/name.json" if scheme == "http" else secret.as_uri()
+        schema = json.loads((gen.REPO / "schemas" / "release.schema.json").read_text(encoding="utf-8"))
+        schema["properties"]["name"] = {"$ref": url}
+        (project.root / "schemas").mkdir()
+        (project.root / "schemas" / "release.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+        project.write("1.0.0.yml", BASE + "name: Hello\n")
+        code, output, _ = validate(project)
+    finally:
+        server.shutdown()
+    assert code == 2, output
+    assert "not a readable JSON schema" in output and url in output
+    assert requests == []
 
 
 # --- the fuzz target, on known-hostile input ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Serve mode: the watch list, recovery after a bad record in-process, and a real `mkdocs serve`."""
+"""Serve mode: the watch list, recovery after a bad record in-process, and a real `mkdocs serve` on loopback
+through a broken, fixed, deleted, added and renamed record."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
-WAIT = 90.0  # an upper bound on waiting for the server, never an assertion about speed
+WAIT = 60.0  # an upper bound on waiting for the server, never an assertion about speed
+POLL = 0.25  # seconds between polls
 
 
 def copy_example(target: Path) -> Path:
@@ -168,7 +170,7 @@ def wait_for(condition: Callable[[], bool], what: str, log: list[str]) -> None:
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.2)
+        time.sleep(POLL)
     pytest.fail(f"gave up waiting for {what}; server log:\n" + "".join(log))
 
 
@@ -199,27 +201,68 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str], subprocess.Po
         reader.join(timeout=5)
 
 
-def test_serve_survives_a_bad_record_and_recovers(
+NEW_RECORD = """\
+version: 3.0.0-alpha.1
+name: Brand new preview
+date: "2026-11-02"
+type: major
+status: planned
+summary: A record added while the server runs.
+"""
+
+
+def test_serve_follows_break_fix_delete_add_and_rename(
         served: tuple[Path, str, list[str], subprocess.Popen[str]]) -> None:
+    """One server through five edits of the records; it never dies and each page follows the change.
+
+    While a record is broken MkDocs holds page requests until a build succeeds, so that phase checks the log,
+    the process and the port rather than pages.
+    """
     project, base, log, server = served
+    releases = project / "releases"
     page = base + "releases/2.4.0/"
+    index = base + "releases/"
     wait_for(lambda: fetch(page)[0] == 200, "the first build", log)
     assert "Teams and roles" in fetch(page)[1]
-    record = project / "releases" / "2.4.0.yml"
 
+    # 1. break a record: a located error in the log, no traceback, the server still up and listening
+    record = releases / "2.4.0.yml"
     replace_once(record, "\nstatus: in-progress\n", "\nstatus: shipped\n")
     failed = "An error happened during the rebuild"
     wait_for(lambda: any(failed in line for line in log), "the failed rebuild", log)
     text = "".join(log)
     assert "releasebook: releases/2.4.0.yml:6:9: error: 'shipped' is not one of" in text
     assert "Traceback" not in text
-    # MkDocs holds requests while the last build is broken ("the server will appear stuck"), but the server
-    # stays up and keeps accepting connections.
     assert server.poll() is None
     with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1].strip("/"))), timeout=10):
         pass
 
+    # 2. fix it: the page shows the fixed content
     replace_once(record, "\nstatus: shipped\n", "\nstatus: in-progress\n")
     replace_once(record, "\nname: Teams and roles\n", "\nname: Teams and roles, fixed\n")
     wait_for(lambda: "Teams and roles, fixed" in fetch(page)[1], "the recovered page", log)
     assert fetch(base)[0] == 200
+
+    # 3. delete it: its pages are gone and the index no longer lists it
+    record.unlink()
+    wait_for(lambda: fetch(page)[0] == 404, "the deleted record's page to 404", log)
+    assert fetch(page + "checklist/")[0] == 404
+    status, listing = fetch(index)
+    assert status == 200 and 'href="2.4.0/"' not in listing and 'href="2.3.1/"' in listing
+
+    # 4. add one: its page appears, and the index links to it
+    (releases / "3.0.0-alpha.1.yml").write_text(NEW_RECORD, encoding="utf-8")
+    wait_for(lambda: "Brand new preview" in fetch(base + "releases/3.0.0-alpha.1/")[1], "the added page", log)
+    assert 'href="3.0.0-alpha.1/"' in fetch(index)[1]
+
+    # 5. rename one to another version: the old page is gone, the new one is served
+    old = releases / "2.5.0.yml"
+    old.rename(releases / "2.6.0.yml")
+    replace_once(releases / "2.6.0.yml", "\nversion: 2.5.0\n", "\nversion: 2.6.0\n")
+    wait_for(lambda: "Data residency" in fetch(base + "releases/2.6.0/")[1], "the renamed record's page", log)
+    assert fetch(base + "releases/2.5.0/")[0] == 404
+    listing = fetch(index)[1]
+    assert 'href="2.6.0/"' in listing and 'href="2.5.0/"' not in listing
+
+    assert server.poll() is None
+    assert "Traceback" not in "".join(log)

@@ -10,7 +10,7 @@ from typing import TextIO
 from .export import site_files
 from .history import build_history
 from .pipeline import Checker
-from .render import render_site
+from .render import UnsafePathError, render_site
 from .settings import canonical
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -47,7 +47,11 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         print("releasebook: error: fix these records first; nothing was written", file=sys.stderr)
         return EXIT_ERRORS
     history = build_history(project.releases, project.policy)
-    pages = render_site(project, history, settings)
+    try:
+        pages = render_site(project, history, settings)
+    except UnsafePathError as error:
+        print(f"releasebook: error: {error}; nothing was written", file=sys.stderr)
+        return EXIT_ERRORS
     outputs, warnings = site_files(history, settings, policy=project.policy)
     for warning in warnings:
         print(f"releasebook: warning: {warning}", file=sys.stderr)

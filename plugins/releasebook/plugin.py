@@ -26,7 +26,7 @@ from .export import site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
 from .problems import Problem
-from .render import macros_variables, render_site
+from .render import UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text
 from .sanitize import sanitize_html
 from .settings import ConfigError, Settings
@@ -71,7 +71,7 @@ class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     """How a version maps to its git tag, for tag and compare links: `v{version}` makes 2.4.0 `v2.4.0`."""
 
     max_file_bytes = opt.Type(int, default=Settings.max_file_bytes)
-    """Largest record or policy file read, in bytes; a bigger file is an error, not a slow build."""
+    """Largest record file read, in bytes; a bigger file is an error, not a slow build (the policy: 1 MiB)."""
 
     max_depth = opt.Type(int, default=Settings.max_depth)
     """Deepest nesting accepted in a record; deeper input is refused with its position."""
@@ -180,7 +180,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         assert self.settings is not None and self.project is not None and self.history is not None
         try:
             pages = render_site(self.project, self.history, self.settings, only=self.focus())
-        except ConfigError as error:  # a missing templates_dir, or a broken override template
+        except (ConfigError, UnsafePathError) as error:
+            # a missing templates_dir, a broken override template, or a version that would leave the site
             raise PluginError(f"releasebook: {error}") from error
         except jinja2.TemplateError as error:
             raise PluginError(f"releasebook: template error: {_describe(error)}") from error

@@ -44,7 +44,12 @@ TEMPLATE_NAMES = ("index.md.j2", "status.md.j2", "policy.md.j2", "notes.md.j2", 
 INDEX_PATH = "releases/index.md"
 STATUS_PATH = "releases/status.md"
 POLICY_PATH = "policy/index.md"
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*(?:/[A-Za-z0-9][A-Za-z0-9._+-]*)*")
+
+
+class UnsafePathError(ValueError):
+    """A generated page path that is not plainly inside the site (a version that bypassed the schema)."""
 
 
 @dataclass(frozen=True)
@@ -109,10 +114,16 @@ def templates_dir(settings: Settings) -> str | None:
 
 
 def page_path(*parts: str) -> str:
-    """A site-relative page path, refused unless plainly inside the site (no `..`, no odd characters)."""
+    """A site-relative page path, refused unless plainly inside the site; checked after it is built.
+
+    Each part must be one plain name: no `/` (a version is one folder), no `..`, no odd characters, no
+    trailing dot (Windows drops it, so two names could become one file).
+    """
     path = "/".join(parts)
-    if not _SAFE_PATH.fullmatch(path) or posixpath.normpath(path) != path or ".." in path.split("/"):
-        raise ValueError(f"refusing to generate a page outside the site: {path!r}")
+    plain = bool(parts) and all(_SAFE_SEGMENT.fullmatch(part) and not part.endswith(".") for part in parts)
+    if (not plain or not _SAFE_PATH.fullmatch(path) or posixpath.normpath(path) != path
+            or ".." in path.split("/")):
+        raise UnsafePathError(f"refusing to generate a page outside the site: {path!r}")
     return path
 
 
@@ -286,4 +297,5 @@ def macros_variables(history: History, policy: Policy) -> dict[str, object]:
     }
 
 
-__all__ = ["Page", "ReleaseInfo", "environment", "macros_variables", "page_path", "render_site"]
+__all__ = ["Page", "ReleaseInfo", "UnsafePathError", "environment", "macros_variables", "page_path",
+           "render_site"]

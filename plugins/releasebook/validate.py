@@ -119,7 +119,8 @@ class SchemaChecker:
 
             jsonschema.Draft202012Validator.check_schema(schema)
         self._slow_validator: jsonschema.Draft202012Validator | None = None
-        self._fast = jsonschema_rs.validator_for(schema, validate_formats=True)
+        # offline: a schema's $refs are never fetched over HTTP nor read from file:// URLs
+        self._fast = jsonschema_rs.validator_for(schema, validate_formats=True, offline=True)
         defs = schema.get("$defs", {})
         version_pattern = schema.get("properties", {}).get("version", {}).get("pattern")
         self._pattern_hints: dict[str, str] = {}
