@@ -125,10 +125,10 @@ def parse(argv: list[str]) -> Options:
     parser.add_argument("--out", type=Path, help="results file (default benchmarks/results.md)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated histories")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
-    parser.add_argument("--smoke", action="store_true", help="N=20, one repeat, one edit: a quick check")
+    parser.add_argument("--smoke", action="store_true", help="N=20 (scaling 10 to 20), one repeat, one edit")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.sizes, args.scaling, args.build_size, args.preview_size = "20", "20,80", 20, 20
+        args.sizes, args.scaling, args.build_size, args.preview_size = "20", "10,20", 20, 20
         args.repeat, args.edits, args.preview_modes = 1, 1, "full"
         args.out = args.out or args.workdir / "results-smoke.md"
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
