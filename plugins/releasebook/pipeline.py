@@ -18,6 +18,9 @@ from .validate import SchemaChecker, build_policy, build_release, policy_checks,
 
 RECORD_SUFFIXES = (".yml", ".yaml")
 
+RecordResult = tuple[Document, list[Problem], Release | None]
+"""What checking one record gives: its document, its problems, and its Release when it is valid."""
+
 
 @dataclass
 class Project:
@@ -110,6 +113,25 @@ class Checker:
                                            settings)
         self.policy_schema = _load_schema(settings.schema_path(settings.policy_schema, "policy.schema.json"),
                                           settings)
+        # Results per record file, reused while the file and the policy are unchanged: `mkdocs serve` keeps
+        # one Checker, so a save re-reads only the record that changed.
+        self._results: dict[tuple[str, str], tuple[tuple[int, int, int], RecordResult]] = {}
+        self._results_policy: Policy | None = None
+
+    def check_record_cached(self, path: Path, policy: Policy | None, display: str) -> RecordResult:
+        """`check_record`, answered from the cache when the file's stat and the policy are unchanged."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return self.check_record(path, policy, display)
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        key = (os.fspath(path), display)
+        cached = self._results.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        result = self.check_record(path, policy, display)
+        self._results[key] = (stamp, result)
+        return result
 
     def load_policy(self) -> tuple[Policy | None, list[Problem]]:
         """The policy, or the located problems that stop it from loading."""
@@ -157,6 +179,9 @@ class Checker:
         """
         settings = self.settings
         policy, problems = self.load_policy()
+        if policy is None or policy != self._results_policy:
+            self._results.clear()
+            self._results_policy = policy
         if paths is None:
             folder = settings.path(settings.releases_dir)
             if not folder.is_dir():
@@ -173,7 +198,7 @@ class Checker:
         releases: list[Release] = []
         with _no_cyclic_gc():
             for path, display in zip(paths, files, strict=True):
-                document, found, release = self.check_record(path, policy, display)
+                document, found, release = self.check_record_cached(path, policy, display)
                 problems.extend(found)
                 documents[document.source.path] = document
                 if release is not None:
