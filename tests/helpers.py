@@ -110,3 +110,25 @@ def record_files(folder: Path) -> list[Path]:
         and p.suffix in (".yml", ".yaml")
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
+
+
+EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
+
+
+def copy_example(target: Path) -> Path:
+    """The example project (config, docs, records, policy, schemas) copied into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in EXAMPLE:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit a file in place, insisting that `old` occurs exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

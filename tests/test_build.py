@@ -6,7 +6,6 @@ import html
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,10 +15,11 @@ import pytest
 from releasebook.pipeline import Checker, discover
 from releasebook.settings import settings_from_mkdocs
 
+from .helpers import copy_example, replace_once
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
 EDIT_BASE = "https://github.com/octoacme/platform/edit/main/"
 
 
@@ -37,23 +37,7 @@ class Build:
         return (self.site / url / "index.html").read_text(encoding="utf-8")
 
 
-def copy_example(target: Path) -> Path:
-    """The example project copied into `target`."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in EXAMPLE:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    """Edit a file in place, insisting that `old` occurs exactly once."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def mkdocs_build(project: Path, *extra: str) -> Build:

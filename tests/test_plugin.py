@@ -29,27 +29,13 @@ from releasebook.plugin import (
 from releasebook.problems import Problem
 from releasebook.settings import Settings, settings_from_mkdocs
 
+from .helpers import copy_example, replace_once
+
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
 NOT_OPTIONS = {"root", "site_url", "repo_url"}  # taken from mkdocs.yml itself, not from the plugin entry
 
 
-def copy_example(target: Path) -> Path:
-    """The example project (config, docs, records, policy, schemas) copied into `target`."""
-    for name in EXAMPLE:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    """Edit a file in place, insisting that `old` occurs exactly once."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def load(project: Path) -> tuple[MkDocsConfig, ReleasebookPlugin]:

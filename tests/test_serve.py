@@ -22,30 +22,16 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import get_files
 from releasebook.plugin import ReleasebookPlugin
 
+from .helpers import copy_example, replace_once
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
 WAIT = 60.0  # an upper bound on waiting for the server, never an assertion about speed
 POLL = 0.25  # seconds between polls
 
 
-def copy_example(target: Path) -> Path:
-    """The example project copied into `target`."""
-    for name in EXAMPLE:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    """Edit a file in place, insisting that `old` occurs exactly once."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 class FakeServer:

@@ -15,6 +15,7 @@ from typing import TextIO
 from . import __version__, changelog, export, importer, scaffold
 from .cli_render import add_render_parser
 from .history import (
+    History,
     OrderKey,
     build_history,
     find,
@@ -25,7 +26,7 @@ from .history import (
     verdict,
     version_key,
 )
-from .model import RELEASE_TYPES, Verification
+from .model import RELEASE_TYPES, Policy, Verification
 from .pipeline import Checker, Project, discover
 from .problems import Problem
 from .settings import ConfigError, Settings, canonical, find_config, settings_from_mkdocs
@@ -374,15 +375,22 @@ def _schema_line(settings: Settings, record: Path, *, warn: bool = False) -> str
     return scaffold.modeline(record, schema_file, published)
 
 
+def loaded_policy(checker: Checker, before: str) -> Policy | None:
+    """The policy, or None after printing its problems and that it must be fixed before `before`."""
+    policy, problems = checker.load_policy()
+    if policy is None:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"releasebook: error: the policy has errors; fix it before {before}", file=sys.stderr)
+    return policy
+
+
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     """Write a planned record for the next (or the given) version; never overwrite one."""
     settings = load_settings(args)
     checker = Checker(settings)
-    policy, policy_problems = checker.load_policy()
+    policy = loaded_policy(checker, "creating a record")
     if policy is None:
-        for problem in policy_problems:
-            print(problem.format(), file=sys.stderr)
-        print("releasebook: error: the policy has errors; fix it before creating a record", file=sys.stderr)
         return EXIT_USAGE
     folder = settings.path(settings.releases_dir)
     files = discover(folder) if folder.is_dir() else []
@@ -436,19 +444,29 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_changelog(args: argparse.Namespace, out: TextIO) -> int:
-    """Print or write the Keep a Changelog file (or its JSON form) built from the records."""
-    settings = load_settings(args)
+def checked_history(settings: Settings, why: str) -> tuple[Project, History] | int:
+    """The checked project and its history, or the exit status after printing why it cannot be used.
+
+    Commands that publish (changelog, render) refuse a history with errors: `why` says what would go wrong.
+    """
     project = Checker(settings).check()
     if project.config_problems or project.policy is None:
         report_text(project, sys.stderr)
         return EXIT_USAGE
     if project.errors:
         report_text(project, sys.stderr)
-        print("releasebook: error: fix these records first; a changelog without them would be incomplete",
-              file=sys.stderr)
+        print(f"releasebook: error: fix these records first; {why}", file=sys.stderr)
         return EXIT_ERRORS
-    history = build_history(project.releases, project.policy)
+    return project, build_history(project.releases, project.policy)
+
+
+def cmd_changelog(args: argparse.Namespace, out: TextIO) -> int:
+    """Print or write the Keep a Changelog file (or its JSON form) built from the records."""
+    settings = load_settings(args)
+    checked = checked_history(settings, "a changelog without them would be incomplete")
+    if isinstance(checked, int):
+        return checked
+    _, history = checked
     render = changelog.render_json if args.format == "json" else changelog.render_markdown
     text = render(history, settings)
     if args.output:
@@ -467,11 +485,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     """Write one record per version of a Keep a Changelog file; never overwrite a record."""
     settings = load_settings(args)
     checker = Checker(settings)
-    policy, policy_problems = checker.load_policy()
+    policy = loaded_policy(checker, "importing")
     if policy is None:
-        for problem in policy_problems:
-            print(problem.format(), file=sys.stderr)
-        print("releasebook: error: the policy has errors; fix it before importing", file=sys.stderr)
         return EXIT_USAGE
     source = Path(args.file)
     try:

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import TextIO
 
 from .export import site_files
-from .history import build_history
-from .pipeline import Checker
 from .render import UnsafePathError, render_site
 from .settings import canonical
 
@@ -35,18 +33,13 @@ def inside(folder: Path, relative: str) -> Path:
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     """Check the records, then write the generated pages and site files under `--out`."""
-    from .cli import load_settings, report_text  # the shared glue lives in cli.py
+    from .cli import checked_history, load_settings  # the shared glue lives in cli.py
 
     settings = load_settings(args)
-    project = Checker(settings).check()
-    if project.config_problems or project.policy is None:
-        report_text(project, sys.stderr)
-        return EXIT_USAGE
-    if project.errors:
-        report_text(project, sys.stderr)
-        print("releasebook: error: fix these records first; nothing was written", file=sys.stderr)
-        return EXIT_ERRORS
-    history = build_history(project.releases, project.policy)
+    checked = checked_history(settings, "nothing was written")
+    if isinstance(checked, int):
+        return checked
+    project, history = checked
     try:
         pages = render_site(project, history, settings)
     except UnsafePathError as error:
