@@ -23,9 +23,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from ..helpers import FIXTURES, REPO
+from ..helpers import FIXTURES, copy_example
 
-EXAMPLE = ("mkdocs.yml", "docs", "releases", "policy.yml", "schemas")
 """What `make build` reads: the example OctoAcme project."""
 
 HOSTILE_RECORD = FIXTURES / "e2e" / "2.6.0.yml"
@@ -94,14 +93,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def build_example(destination: Path, *, hostile: bool = True) -> BuiltSite:
     """Copy the example project, add the hostile record, validate it and run `mkdocs build --strict`."""
-    project = destination / "project"
-    project.mkdir(parents=True)
-    for name in EXAMPLE:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copyfile(source, project / name)
+    project = copy_example(destination / "project")
     if hostile:
         shutil.copyfile(HOSTILE_RECORD, project / "releases" / f"{HOSTILE_VERSION}.yml")
     validate = _run([sys.executable, "-m", "releasebook.cli", "validate"], project)
