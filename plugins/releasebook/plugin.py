@@ -16,7 +16,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -25,6 +25,7 @@ from .accessible import name_task_checkboxes
 from .export import site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
+from .prerender import CachedPage, PageRenderer, available_cpus
 from .problems import Problem
 from .render import UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text
@@ -82,6 +83,12 @@ class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     focus = opt.ListOfItems(opt.Type(str), default=[])
     """Versions to render fully in `mkdocs serve` (also `RELEASEBOOK_FOCUS`); `mkdocs build` renders all."""
 
+    workers = opt.Optional(opt.Type(int))
+    """Processes that convert the record pages' Markdown in parallel: unset uses every CPU, 0 or 1 none.
+
+    The output is the same either way; workers are forked, so only Linux uses them.
+    """
+
 
 def settings_for(options: ReleasebookConfig, config: MkDocsConfig) -> Settings:
     """The core's Settings from the plugin options and the MkDocs config (root: the folder of mkdocs.yml)."""
@@ -125,6 +132,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.generated: set[str] = set()
         self._checker: Checker | None = None
         self._checker_key: tuple[Any, ...] = ()
+        self.renderer = PageRenderer(finish=finish_page)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
@@ -196,6 +204,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
                 file.edit_uri = edit_path(self.settings.path(page.source), config.docs_dir)
             files.append(file)
             self.generated.add(file.src_uri)
+            if not page.in_nav:
+                # nav pages keep MkDocs' Page (it holds the nav title); the rest go through the renderer
+                CachedPage(file, config, self.renderer)
         outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy)
         for warning in warnings:
             log.warning(warning)
@@ -206,12 +217,31 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    def _gather_policy(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Without a `nav:`, gather the policy page into the Releases section next to the index and status."""
         if config.nav is None:
             _move_into_releases(nav, files.get_file_from_path("policy/index.md"),
                                 files.get_file_from_path("releases/index.md"))
         return nav
+
+    @event_priority(-100)  # after every other plugin's on_files and on_nav: the set of pages is final
+    def _prerender(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Convert the record pages ahead of MkDocs' serial loop, in worker processes (output unchanged)."""
+        assert self.settings is not None
+        self.renderer.start_build(config, files)
+        pages = [file.page for file in files.documentation_pages()
+                 if file.src_uri in self.generated and isinstance(file.page, CachedPage)]
+        self.renderer.forget(page.file.src_uri for page in pages)
+        workers = available_cpus() if self.settings.workers is None else self.settings.workers
+        self.renderer.prerender(pages, config, files, workers)
+        log.debug(f"{self.renderer.converted} of {len(pages)} record pages converted by {workers} workers")
+        return nav
+
+    on_nav = CombinedEvent(_gather_policy, _prerender)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Say how many record pages were converted and how many reused a result (the serve log shows it)."""
+        log.debug(f"record pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Escape generated pages' titles: the theme prints them raw in the header, `<title>` and the nav."""
@@ -227,7 +257,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         """Sanitise generated pages (raw HTML from a record never reaches the site); name their checkboxes."""
         if page.file.src_uri not in self.generated:
             return html
-        return name_task_checkboxes(sanitize_html(html))
+        return self.renderer.finish(page.file.src_uri, html)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Rebuild when a record, the policy, a project schema or an override template changes."""
@@ -235,6 +265,11 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             for path in watch_paths(self.settings):
                 server.watch(str(path))
         return server
+
+
+def finish_page(html: str) -> str:
+    """A generated page's HTML made safe (nh3) and accessible (named checkboxes)."""
+    return name_task_checkboxes(sanitize_html(html))
 
 
 def watch_paths(settings: Settings) -> list[Path]:

@@ -55,6 +55,8 @@ class Settings:
     max_depth: int = Limits.max_depth
     max_records: int = Limits.max_records
     focus: tuple[str, ...] = ()
+    # Processes converting generated pages in `mkdocs build`: None uses every CPU available, 0 or 1 none.
+    workers: int | None = None
     site_url: str = ""
     repo_url: str = ""
 
@@ -135,6 +137,8 @@ def _checked_option(name: str, value: Any) -> Any:
         raise ConfigError(f"{wrong} text, got {value!r}")
     if name == "enforce" and value not in ("error", "warning"):
         raise ConfigError(f"{wrong} 'error' or 'warning', got {value!r}")
+    if name == "workers" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ConfigError(f"{wrong} a whole number of at least 0, got {value!r}")
     if name == "focus":
         if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{wrong} a list of text, got {value!r}")

@@ -1,0 +1,273 @@
+"""MkDocs glue: convert generated pages' Markdown before MkDocs' serial page loop, and reuse it on rebuilds.
+
+MkDocs converts every page one after another on one core, and Python-Markdown costs about 2 ms per KB, so the
+record pages dominate a large site's build. Two things help, and neither changes a byte of the output:
+
+- **Workers.** On a cold build, forked worker processes run MkDocs' own `Page.render()` on the generated
+  record pages (the main process waits), and hand back what it produced: the HTML, the table of contents,
+  the anchors and the log messages, which the main process then logs as its own so `--strict` counts them.
+- **Reuse.** In `mkdocs serve` one plugin instance lives across rebuilds; a page whose Markdown is unchanged
+  since the last build gets its previous result instead of a new conversion.
+
+A result is used only when the page's final Markdown (after every plugin's `on_page_markdown`) is exactly the
+text it was made from, and the markdown settings and the set of files are unchanged; anything else is
+converted the usual way. Pages listed in the nav keep MkDocs' own Page objects (their nav titles live there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils import meta
+
+MIN_PAGES_FOR_WORKERS = 64
+"""Fewer pages than this are converted in the main process: forking and collecting would cost more."""
+
+CHUNKS_PER_WORKER = 8
+"""Pages go out in this many chunks per worker, so a worker with heavy pages does not hold up the rest."""
+
+LogEntry = tuple[str, int, str]
+"""A log message a conversion produced: logger name, level, text."""
+
+
+def digest(text: str) -> bytes:
+    """A short fingerprint of a page's Markdown (or HTML), to recognise the very same text later."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What MkDocs' `Page.render()` left on a page, made from the Markdown with the given digest."""
+
+    markdown_digest: bytes
+    content: str
+    toc: TableOfContents
+    title: str | None
+    present_anchor_ids: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    """Anchor links by the src_uri of the page linked to (File objects differ across processes and builds)."""
+    log: tuple[LogEntry, ...]
+    finished: str | None = None
+    """The content after the renderer's `finish` step (the plugin's sanitising), made from `content`."""
+
+
+class _Capture(logging.Handler):
+    """Keeps the log records of one conversion so they can be logged again when its result is reused."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.entries: list[LogEntry] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.entries.append((record.name, record.levelno, record.getMessage()))
+
+
+def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: bool) -> Rendered:
+    """Run MkDocs' Page.render() and keep its result; `quiet` holds its messages back rather than log them."""
+    assert page.markdown is not None
+    logger = logging.getLogger("mkdocs")
+    capture = _Capture()
+    saved = logger.handlers[:]
+    if quiet:
+        logger.handlers = [capture]
+    else:
+        logger.addHandler(capture)
+    try:
+        Page.render(page, config, files)
+    finally:
+        logger.handlers = saved
+    assert page.content is not None
+    links = page.links_to_anchors
+    return Rendered(
+        markdown_digest=digest(page.markdown),
+        content=page.content,
+        toc=page.toc,
+        title=page._title_from_render,
+        present_anchor_ids=frozenset(page.present_anchor_ids or ()),
+        links_to_anchors=None if links is None else {
+            file.src_uri: dict(anchors) for file, anchors in links.items()
+        },
+        log=tuple(capture.entries),
+    )
+
+
+def _apply(page: Page, rendered: Rendered, files: Files) -> bool:
+    """Put a kept result on the page as Page.render() would; False when a linked file no longer exists."""
+    links: dict[File, dict[str, str]] | None = None
+    if rendered.links_to_anchors is not None:
+        links = {}
+        for src_uri, anchors in rendered.links_to_anchors.items():
+            target = files.get_file_from_path(src_uri)
+            if target is None:
+                return False
+            links[target] = dict(anchors)
+    for name, level, message in rendered.log:
+        logging.getLogger(name).log(level, "%s", message)
+    page.content = rendered.content
+    page.toc = rendered.toc
+    page._title_from_render = rendered.title
+    page.present_anchor_ids = set(rendered.present_anchor_ids)
+    page.links_to_anchors = links
+    return True
+
+
+class PageRenderer:
+    """Converted generated pages, by src_uri, valid for one set of markdown settings and files.
+
+    `finish` is the plugin's own pure HTML step for these pages (run in on_page_content); workers run it too,
+    and its result is kept for the very HTML it was made from.
+    """
+
+    def __init__(self, finish: Callable[[str], str]) -> None:
+        self._finish = finish
+        self._results: dict[str, Rendered] = {}
+        self._context: bytes = b""
+        self.converted = 0
+        """Pages converted in this build (in the main process or in a worker), for tests and the debug log."""
+        self.reused = 0
+        """Pages given a result made earlier, in a worker or in a previous build."""
+
+    def start_build(self, config: MkDocsConfig, files: Files) -> None:
+        """Forget every result made for other markdown settings or another set of files."""
+        context = digest(repr((
+            config["markdown_extensions"],
+            sorted((config["mdx_configs"] or {}).items()),
+            config["use_directory_urls"],
+            config["validation"],
+            sorted(file.src_uri for file in files),
+        )))
+        if context != self._context:
+            self._results.clear()
+            self._context = context
+        self.converted = self.reused = 0
+
+    def forget(self, keep: Iterable[str]) -> None:
+        """Drop results of pages that are no longer generated."""
+        wanted = set(keep)
+        for src_uri in [uri for uri in self._results if uri not in wanted]:
+            del self._results[src_uri]
+
+    def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Give the page its kept result when its Markdown is unchanged, else convert it and keep that."""
+        assert page.markdown is not None
+        src_uri = page.file.src_uri
+        kept = self._results.get(src_uri)
+        if kept is not None and kept.markdown_digest == digest(page.markdown) and _apply(page, kept, files):
+            self.reused += 1
+            return
+        self._results[src_uri] = _render_capturing(page, config, files, quiet=False)
+        self.converted += 1
+
+    def finish(self, src_uri: str, html: str) -> str:
+        """`finish(html)`, or its kept result when it was made from this very HTML."""
+        kept = self._results.get(src_uri)
+        if kept is not None and kept.finished is not None and kept.content == html:
+            return kept.finished
+        finished = self._finish(html)
+        if kept is not None and kept.content == html:
+            self._results[src_uri] = replace(kept, finished=finished)
+        return finished
+
+    def prerender(self, pages: Sequence[Page], config: MkDocsConfig, files: Files, workers: int) -> None:
+        """Convert the pages without a kept result in `workers` forked processes (none when not worth it)."""
+        todo = [page.file.src_uri for page in pages if not self._is_current(page)]
+        if workers < 2 or len(todo) < MIN_PAGES_FOR_WORKERS or not can_fork():
+            return
+        chunk_size = max(1, -(-len(todo) // (workers * CHUNKS_PER_WORKER)))
+        chunks = [todo[start:start + chunk_size] for start in range(0, len(todo), chunk_size)]
+        global _WORK
+        _WORK = (config, files, self._finish)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results in pool.imap_unordered(_convert_chunk, chunks):
+                    for src_uri, rendered in results:
+                        self._results[src_uri] = rendered
+                        self.converted += 1
+        finally:
+            _WORK = None
+
+    def _is_current(self, page: Page) -> bool:
+        kept = self._results.get(page.file.src_uri)
+        if kept is None:
+            return False
+        source = page.file.content_string
+        return kept.markdown_digest == digest(_markdown_of(source))
+
+
+def _markdown_of(source: str) -> str:
+    """The Markdown MkDocs will convert for a page source: the text after its front matter."""
+    return meta.get_data(source)[0]
+
+
+_WORK: tuple[MkDocsConfig, Files, Callable[[str], str]] | None = None
+"""The build's config and files, set just before forking so the workers inherit them."""
+
+
+def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
+    """In a worker: read, convert (MkDocs' own code, messages held back) and finish each page."""
+    assert _WORK is not None
+    config, files, finish = _WORK
+    results: list[tuple[str, Rendered]] = []
+    for src_uri in src_uris:
+        file = files.get_file_from_path(src_uri)
+        assert file is not None and file.page is not None
+        page = file.page
+        config._current_page = page
+        page.read_source(config)
+        rendered = _render_capturing(page, config, files, quiet=True)
+        results.append((src_uri, replace(rendered, finished=finish(rendered.content))))
+    config._current_page = None
+    return results
+
+
+def can_fork() -> bool:
+    """Whether worker processes can inherit the build by forking (Linux; macOS and Windows spawn instead).
+
+    Only a single-threaded process forks: a lock another thread holds (the serve loop's HTTP and file-watching
+    threads) would stay locked in the child forever. So serve's first build may use workers, its rebuilds do
+    not (they reuse the earlier results instead).
+    """
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (the affinity mask where there is one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class CachedPage(Page):
+    """A generated page whose conversion goes through a PageRenderer."""
+
+    def __init__(self, file: File, config: MkDocsConfig, renderer: PageRenderer) -> None:
+        super().__init__(None, file, config)
+        self._renderer = renderer
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        """Convert as MkDocs does, or take the result made from the very same Markdown."""
+        self._renderer.render(self, config, files)
+
+
+def iter_pages(files: Files, src_uris: Iterable[str]) -> Iterator[Page]:
+    """The pages of the given files that exist and have a Page."""
+    for src_uri in src_uris:
+        file = files.get_file_from_path(src_uri)
+        if file is not None and file.page is not None:
+            yield file.page
+
+
+__all__ = ["CachedPage", "PageRenderer", "Rendered", "available_cpus", "can_fork", "digest", "iter_pages"]

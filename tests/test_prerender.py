@@ -1,0 +1,126 @@
+"""Record pages converted ahead in worker processes, or reused across serve rebuilds, give the very same site.
+
+Also: a warning raised while a worker converts a page is logged by the build, so `--strict` still fails on it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from releasebook.plugin import ReleasebookPlugin
+
+from .helpers import copy_example, replace_once
+
+LINUX = sys.platform.startswith("linux")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not LINUX, reason="workers fork, which only Linux uses")]
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "plugins" / "releasebook" / "templates"
+RECORDS = 25  # 75 record pages: enough for workers (64 pages or more)
+
+
+def generated_project(target: Path, workers: int, extra: str = "") -> Path:
+    """A generated history of RECORDS records with `workers:` (and `extra` options) set in mkdocs.yml."""
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--count", str(RECORDS),
+                    "--seed", "7", "--out", str(target)], check=True, capture_output=True)
+    replace_once(target / "mkdocs.yml", "      enforce: error\n",
+                 f"      enforce: error\n      workers: {workers}\n{extra}")
+    return target
+
+
+def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build -v` in the project, with a fixed build date so two builds compare byte for byte."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1",
+           "DISABLE_MKDOCS_2_WARNING": "true"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-v", *args], cwd=project, env=env,
+                          capture_output=True, text=True)
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its relative path."""
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in site.rglob("*") if path.is_file()}
+
+
+def test_workers_build_the_same_site_as_one_process(tmp_path: Path) -> None:
+    parallel = generated_project(tmp_path / "parallel", workers=2)
+    serial = generated_project(tmp_path / "serial", workers=0)
+
+    with_workers = mkdocs_build(parallel, "--strict")
+    without = mkdocs_build(serial, "--strict")
+
+    assert with_workers.returncode == 0, with_workers.stderr[-3000:]
+    assert without.returncode == 0, without.stderr[-3000:]
+    pages = RECORDS * 3
+    assert f"{pages} of {pages} record pages converted by 2 workers" in with_workers.stderr
+    assert f"0 of {pages} record pages converted by 0 workers" in without.stderr
+    built, reference = site_bytes(parallel / "site"), site_bytes(serial / "site")
+    assert len(built) > pages
+    assert built.keys() == reference.keys()
+    assert [path for path in built if built[path] != reference[path]] == []
+
+
+def test_a_warning_in_a_worker_still_fails_a_strict_build(tmp_path: Path) -> None:
+    """A record page with a broken link warns once per page, whether a worker or the build converted it."""
+    outputs = {}
+    for workers in (2, 0):
+        project = generated_project(tmp_path / f"w{workers}", workers,
+                                    extra="      templates_dir: overrides\n")
+        (project / "overrides").mkdir()
+        notes = (TEMPLATES / "notes.md.j2").read_text(encoding="utf-8")
+        (project / "overrides" / "notes.md.j2").write_text(notes + "\n[gone](missing-page.md)\n",
+                                                           encoding="utf-8")
+        outputs[workers] = result = mkdocs_build(project, "--strict")
+        assert result.returncode == 1
+        assert result.stderr.count("contains a link 'missing-page.md', but the target") == RECORDS
+        assert f"Aborted with {RECORDS} warnings in strict mode!" in result.stdout
+    assert "converted by 2 workers" in outputs[2].stderr
+
+
+def test_a_serve_rebuild_converts_only_the_changed_pages(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    site = tmp_path / "served"
+    shutil.rmtree(site, ignore_errors=True)
+
+    def rebuild() -> ReleasebookPlugin:
+        # What `mkdocs serve` does on every change: load the config afresh (the plugin instance stays), build.
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        build(config)
+        plugin = config.plugins["releasebook"]
+        assert isinstance(plugin, ReleasebookPlugin)
+        return plugin
+
+    first = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first)
+    plugin = first.plugins["releasebook"]
+    assert isinstance(plugin, ReleasebookPlugin)
+    record_pages = plugin.renderer.converted
+    assert record_pages >= 40 and plugin.renderer.reused == 0
+
+    replace_once(project / "releases" / "2.4.0.yml", "\nname: Teams and roles\n",
+                 "\nname: Teams and roles, renamed\n")
+    again = rebuild()
+    assert again is plugin  # serve keeps one instance: that is what makes reuse possible
+    # the renamed record's three pages change; so do pages that name it (its neighbours' previous/next links)
+    assert 3 <= plugin.renderer.converted <= 9
+    assert plugin.renderer.converted + plugin.renderer.reused == record_pages
+    page = (site / "releases" / "2.4.0" / "index.html").read_text(encoding="utf-8")
+    assert "Teams and roles, renamed" in page
+
+    # the reused pages are exactly what a fresh build makes
+    fresh = tmp_path / "fresh"
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(fresh))
+    plugin.renderer = type(plugin.renderer)(finish=plugin.renderer._finish)
+    build(config)
+    assert plugin.renderer.reused == 0
+    served, reference = site_bytes(site), site_bytes(fresh)
+    assert served.keys() == reference.keys()
+    assert [path for path in served if served[path] != reference[path] and "sitemap" not in path] == []
