@@ -15,6 +15,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from releasebook.plugin import ReleasebookPlugin
+from releasebook.prerender import nav_title
 
 from .helpers import copy_example, replace_once
 
@@ -58,9 +59,9 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path) -> None:
 
     assert with_workers.returncode == 0, with_workers.stderr[-3000:]
     assert without.returncode == 0, without.stderr[-3000:]
-    pages = RECORDS * 3
-    assert f"{pages} of {pages} record pages converted by 2 workers" in with_workers.stderr
-    assert f"0 of {pages} record pages converted by 0 workers" in without.stderr
+    pages = RECORDS * 3 + 3  # three per record, plus the index, the status board and the policy
+    assert f"{pages} of {pages} generated pages converted by 2 workers" in with_workers.stderr
+    assert f"0 of {pages} generated pages converted by 0 workers" in without.stderr
     built, reference = site_bytes(parallel / "site"), site_bytes(serial / "site")
     assert len(built) > pages
     assert built.keys() == reference.keys()
@@ -109,8 +110,8 @@ def test_a_serve_rebuild_converts_only_the_changed_pages(tmp_path: Path) -> None
                  "\nname: Teams and roles, renamed\n")
     again = rebuild()
     assert again is plugin  # serve keeps one instance: that is what makes reuse possible
-    # the renamed record's three pages change; so do pages that name it (its neighbours' previous/next links)
-    assert 3 <= plugin.renderer.converted <= 9
+    # the renamed record's three pages change, and so do the index, the status board and its neighbours' pages
+    assert 3 <= plugin.renderer.converted <= 12
     assert plugin.renderer.converted + plugin.renderer.reused == record_pages
     page = (site / "releases" / "2.4.0" / "index.html").read_text(encoding="utf-8")
     assert "Teams and roles, renamed" in page
@@ -124,3 +125,18 @@ def test_a_serve_rebuild_converts_only_the_changed_pages(tmp_path: Path) -> None
     served, reference = site_bytes(site), site_bytes(fresh)
     assert served.keys() == reference.keys()
     assert [path for path in served if served[path] != reference[path] and "sitemap" not in path] == []
+
+
+def test_nav_title_is_the_title_of_the_first_mention() -> None:
+    nav = [
+        {"Home": "index.md"},
+        {"Releases": ["releases/index.md", {"Status": "releases/status.md"}, {"Policy": "policy/index.md"}]},
+        {"Again": "releases/status.md"},
+        "guides/plain.md",
+    ]
+    assert nav_title(nav, "releases/status.md") == "Status"
+    assert nav_title(nav, "policy/index.md") == "Policy"
+    assert nav_title(nav, "releases/index.md") is None
+    assert nav_title(nav, "guides/plain.md") is None
+    assert nav_title(nav, "releases/2.4.0/index.md") is None
+    assert nav_title(None, "index.md") is None

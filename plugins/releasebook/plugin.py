@@ -137,6 +137,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
         self.command = command
+        self.renderer.keep = command == "serve"
 
     @event_priority(50)  # before mkdocs-macros (priority 0) copies config.extra into its variables
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -204,9 +205,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
                 file.edit_uri = edit_path(self.settings.path(page.source), config.docs_dir)
             files.append(file)
             self.generated.add(file.src_uri)
-            if not page.in_nav:
-                # nav pages keep MkDocs' Page (it holds the nav title); the rest go through the renderer
-                CachedPage(file, config, self.renderer)
+            CachedPage(file, config, self.renderer)
         outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy)
         for warning in warnings:
             log.warning(warning)
@@ -234,14 +233,14 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.renderer.forget(page.file.src_uri for page in pages)
         workers = available_cpus() if self.settings.workers is None else self.settings.workers
         self.renderer.prerender(pages, config, files, workers)
-        log.debug(f"{self.renderer.converted} of {len(pages)} record pages converted by {workers} workers")
+        log.debug(f"{self.renderer.converted} of {len(pages)} generated pages converted by {workers} workers")
         return nav
 
     on_nav = CombinedEvent(_gather_policy, _prerender)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Say how many record pages were converted and how many reused a result (the serve log shows it)."""
-        log.debug(f"record pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
+        log.debug(f"generated pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Escape generated pages' titles: the theme prints them raw in the header, `<title>` and the nav."""

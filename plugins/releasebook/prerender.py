@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -129,8 +130,10 @@ class PageRenderer:
     and its result is kept for the very HTML it was made from.
     """
 
-    def __init__(self, finish: Callable[[str], str]) -> None:
+    def __init__(self, finish: Callable[[str], str], *, keep: bool = False) -> None:
         self._finish = finish
+        self.keep = keep
+        """Keep results for the next build (serve); else each is dropped once its page is done."""
         self._results: dict[str, Rendered] = {}
         self._context: bytes = b""
         self.converted = 0
@@ -171,11 +174,11 @@ class PageRenderer:
 
     def finish(self, src_uri: str, html: str) -> str:
         """`finish(html)`, or its kept result when it was made from this very HTML."""
-        kept = self._results.get(src_uri)
+        kept = self._results.get(src_uri) if self.keep else self._results.pop(src_uri, None)
         if kept is not None and kept.finished is not None and kept.content == html:
             return kept.finished
         finished = self._finish(html)
-        if kept is not None and kept.content == html:
+        if self.keep and kept is not None and kept.content == html:
             self._results[src_uri] = replace(kept, finished=finished)
         return finished
 
@@ -254,12 +257,34 @@ class CachedPage(Page):
     """A generated page whose conversion goes through a PageRenderer."""
 
     def __init__(self, file: File, config: MkDocsConfig, renderer: PageRenderer) -> None:
-        super().__init__(None, file, config)
+        # MkDocs keeps a Page made before the nav is built, so the page takes the title its nav entry gives
+        super().__init__(nav_title(config["nav"], file.src_uri), file, config)
         self._renderer = renderer
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """Convert as MkDocs does, or take the result made from the very same Markdown."""
         self._renderer.render(self, config, files)
+
+
+def nav_title(nav: Any, src_uri: str) -> str | None:
+    """The title `nav:` gives a page at its first mention, which is what MkDocs passes to the page."""
+    for title, path in _nav_entries(nav):
+        if path == src_uri:
+            return title
+    return None
+
+
+def _nav_entries(nav: Any) -> Iterator[tuple[str | None, Any]]:
+    """(title or None, path) for every page entry of a `nav:` value, in MkDocs' order."""
+    for item in nav if isinstance(nav, list) else []:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, list):
+                    yield from _nav_entries(value)
+                else:
+                    yield str(title), value
+        else:
+            yield None, item
 
 
 def iter_pages(files: Files, src_uris: Iterable[str]) -> Iterator[Page]:
