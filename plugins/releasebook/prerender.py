@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -52,15 +53,30 @@ class Rendered:
     """What MkDocs' `Page.render()` left on a page, made from the Markdown with the given digest."""
 
     markdown_digest: bytes
-    content: str
+    packed_content: bytes
+    """The HTML, compressed: thousands of pages wait in memory until MkDocs reaches them."""
+    content_digest: bytes
     toc: TableOfContents
     title: str | None
     present_anchor_ids: frozenset[str]
     links_to_anchors: dict[str, dict[str, str]] | None
     """Anchor links by the src_uri of the page linked to (File objects differ across processes and builds)."""
     log: tuple[LogEntry, ...]
-    finished: str | None = None
-    """The content after the renderer's `finish` step (the plugin's sanitising), made from `content`."""
+    packed_finished: bytes | None = None
+    """The HTML after the renderer's `finish` step (the plugin's sanitising), compressed."""
+
+    @property
+    def content(self) -> str:
+        """The HTML Page.render() made."""
+        return _unpack(self.packed_content)
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
 
 
 class _Capture(logging.Handler):
@@ -92,7 +108,8 @@ def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: 
     links = page.links_to_anchors
     return Rendered(
         markdown_digest=digest(page.markdown),
-        content=page.content,
+        packed_content=_pack(page.content),
+        content_digest=digest(page.content),
         toc=page.toc,
         title=page._title_from_render,
         present_anchor_ids=frozenset(page.present_anchor_ids or ()),
@@ -175,11 +192,12 @@ class PageRenderer:
     def finish(self, src_uri: str, html: str) -> str:
         """`finish(html)`, or its kept result when it was made from this very HTML."""
         kept = self._results.get(src_uri) if self.keep else self._results.pop(src_uri, None)
-        if kept is not None and kept.finished is not None and kept.content == html:
-            return kept.finished
+        made_from_this = kept is not None and kept.content_digest == digest(html)
+        if kept is not None and made_from_this and kept.packed_finished is not None:
+            return _unpack(kept.packed_finished)
         finished = self._finish(html)
-        if self.keep and kept is not None and kept.content == html:
-            self._results[src_uri] = replace(kept, finished=finished)
+        if self.keep and kept is not None and made_from_this:
+            self._results[src_uri] = replace(kept, packed_finished=_pack(finished))
         return finished
 
     def prerender(self, pages: Sequence[Page], config: MkDocsConfig, files: Files, workers: int) -> None:
@@ -229,7 +247,8 @@ def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
         config._current_page = page
         page.read_source(config)
         rendered = _render_capturing(page, config, files, quiet=True)
-        results.append((src_uri, replace(rendered, finished=finish(rendered.content))))
+        finished = finish(page.content or "")
+        results.append((src_uri, replace(rendered, packed_finished=_pack(finished))))
     config._current_page = None
     return results
 
