@@ -140,3 +140,45 @@ def test_nav_title_is_the_title_of_the_first_mention() -> None:
     assert nav_title(nav, "guides/plain.md") is None
     assert nav_title(nav, "releases/2.4.0/index.md") is None
     assert nav_title(None, "index.md") is None
+
+
+def test_a_dirty_serve_rebuild_writes_only_the_changed_record_pages(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty`: unchanged record pages are neither converted nor written again, and the
+    generated pages still end up as a full build makes them."""
+    project = copy_example(tmp_path / "project")
+    site = tmp_path / "served"
+
+    def dirty_build() -> ReleasebookPlugin:
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
+        config.plugins.on_startup(command="serve", dirty=True)
+        build(config, dirty=True)
+        plugin = config.plugins["releasebook"]
+        assert isinstance(plugin, ReleasebookPlugin)
+        return plugin
+
+    plugin = dirty_build()
+    all_pages = plugin.renderer.converted
+    untouched = site / "releases" / "2.3.0" / "checklist" / "index.html"
+    edited = site / "releases" / "2.4.0" / "index.html"
+    for path in (untouched, edited):
+        os.utime(path, ns=(0, 0))  # so a rewrite shows whatever the clock's resolution
+
+    replace_once(project / "releases" / "2.4.0.yml", "\nname: Teams and roles\n",
+                 "\nname: Teams and roles, renamed\n")
+    plugin = dirty_build()
+    assert 0 < plugin.renderer.converted < 12 < all_pages
+    assert untouched.stat().st_mtime_ns == 0
+    assert edited.stat().st_mtime_ns != 0 and "Teams and roles, renamed" in edited.read_text(encoding="utf-8")
+
+    fresh = tmp_path / "fresh"
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(fresh))
+    build(config)
+    served, reference = site_bytes(site), site_bytes(fresh)
+    assert served.keys() == reference.keys()
+    # generated pages only: hand-written ones follow MkDocs' --dirty rule (rebuilt when their file changes)
+    generated = ("releases/", "policy/")
+    pages = [path for path in reference if path.endswith(".html") and path.startswith(generated)]
+    assert len(pages) > 40
+    assert [path for path in pages if served[path] != reference[path]] == []
+    # (the search index is left out: Material merges a dirty rebuild's entries as if one page had changed)
+

@@ -25,7 +25,7 @@ from .accessible import name_task_checkboxes
 from .export import site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
-from .prerender import CachedPage, PageRenderer, available_cpus
+from .prerender import CachedPage, GeneratedFile, PageRenderer, available_cpus
 from .problems import Problem
 from .render import UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text
@@ -133,10 +133,13 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self._checker: Checker | None = None
         self._checker_key: tuple[Any, ...] = ()
         self.renderer = PageRenderer(finish=finish_page)
+        self.dirty = False
+        self._built: dict[str, str] = {}  # src_uri -> source of the generated pages this build writes
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
         self.command = command
+        self.dirty = dirty
         self.renderer.keep = command == "serve"
 
     @event_priority(50)  # before mkdocs-macros (priority 0) copies config.extra into its variables
@@ -200,7 +203,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
                 log.warning(f"{page.path} in the docs folder is replaced by the generated page")
                 files.remove(existing)
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.path, content=page.content, inclusion=inclusion)
+            file = GeneratedFile.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source:
                 file.edit_uri = edit_path(self.settings.path(page.source), config.docs_dir)
             files.append(file)
@@ -231,6 +234,15 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         pages = [file.page for file in files.documentation_pages()
                  if file.src_uri in self.generated and isinstance(file.page, CachedPage)]
         self.renderer.forget(page.file.src_uri for page in pages)
+        self._built = {}
+        if self.command == "serve" and self.dirty:
+            # `serve --dirty`: a record page whose source is what its HTML in site_dir came from is skipped;
+            # pages in the nav are always rebuilt, since other pages' navigation shows their titles
+            for page in pages:
+                file = page.file
+                if isinstance(file, GeneratedFile) and file.inclusion is InclusionLevel.NOT_IN_NAV:
+                    file.unchanged = self.renderer.unchanged(file)
+            pages = [page for page in pages if page.file.is_modified()]
         workers = available_cpus() if self.settings.workers is None else self.settings.workers
         self.renderer.prerender(pages, config, files, workers)
         log.debug(f"{self.renderer.converted} of {len(pages)} generated pages converted by {workers} workers")
@@ -238,8 +250,17 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
 
     on_nav = CombinedEvent(_gather_policy, _prerender)
 
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Note which generated pages this build writes, and from what source (for `serve --dirty`)."""
+        if self.renderer.keep and page.file.src_uri in self.generated:
+            self._built[page.file.src_uri] = page.file.content_string
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Say how many record pages were converted and how many reused a result (the serve log shows it)."""
+        """Remember what the finished build wrote; log how many generated pages were converted and reused."""
+        self.renderer.written(self._built)
+        self._built = {}
         log.debug(f"generated pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -152,6 +152,8 @@ class PageRenderer:
         self.keep = keep
         """Keep results for the next build (serve); else each is dropped once its page is done."""
         self._results: dict[str, Rendered] = {}
+        self._written: dict[str, bytes] = {}
+        """Digest of each page's source as its HTML was last written to site_dir by a build that completed."""
         self._context: bytes = b""
         self.converted = 0
         """Pages converted in this build (in the main process or in a worker), for tests and the debug log."""
@@ -166,11 +168,25 @@ class PageRenderer:
             config["use_directory_urls"],
             config["validation"],
             sorted(file.src_uri for file in files),
+            # the theme and the site settings shape every page, so a change of mkdocs.yml starts afresh
+            config.config_file_path and _mtime(config.config_file_path),
+            config["site_dir"],
         )))
         if context != self._context:
             self._results.clear()
+            self._written.clear()
             self._context = context
         self.converted = self.reused = 0
+
+    def unchanged(self, file: File) -> bool:
+        """Whether the page's HTML in site_dir was written from this very source by an earlier build."""
+        written = self._written.get(file.src_uri)
+        return written is not None and written == digest(file.content_string)
+
+    def written(self, sources: dict[str, str]) -> None:
+        """Note the pages a completed build wrote, by src_uri, with the source each was made from."""
+        for src_uri, source in sources.items():
+            self._written[src_uri] = digest(source)
 
     def forget(self, keep: Iterable[str]) -> None:
         """Drop results of pages that are no longer generated."""
@@ -226,6 +242,13 @@ class PageRenderer:
         return kept.markdown_digest == digest(_markdown_of(source))
 
 
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
 def _markdown_of(source: str) -> str:
     """The Markdown MkDocs will convert for a page source: the text after its front matter."""
     return meta.get_data(source)[0]
@@ -272,6 +295,22 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+class GeneratedFile(File):
+    """A generated page that a `--dirty` serve rebuild skips while site_dir holds its HTML from this source.
+
+    MkDocs counts a file made in memory as modified on every build; this one says no when `unchanged` is set
+    (by the plugin, from PageRenderer.unchanged) and its HTML is still there.
+    """
+
+    unchanged: bool = False
+
+    def is_modified(self) -> bool:
+        """False for an unchanged page whose output exists; otherwise as MkDocs decides."""
+        if self.unchanged and os.path.isfile(self.abs_dest_path):
+            return False
+        return super().is_modified()
+
+
 class CachedPage(Page):
     """A generated page whose conversion goes through a PageRenderer."""
 
@@ -304,14 +343,3 @@ def _nav_entries(nav: Any) -> Iterator[tuple[str | None, Any]]:
                     yield str(title), value
         else:
             yield None, item
-
-
-def iter_pages(files: Files, src_uris: Iterable[str]) -> Iterator[Page]:
-    """The pages of the given files that exist and have a Page."""
-    for src_uri in src_uris:
-        file = files.get_file_from_path(src_uri)
-        if file is not None and file.page is not None:
-            yield file.page
-
-
-__all__ = ["CachedPage", "PageRenderer", "Rendered", "available_cpus", "can_fork", "digest", "iter_pages"]
