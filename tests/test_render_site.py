@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 from releasebook.history import build_history
-from releasebook.render import INDEX_PATH, POLICY_PATH, STATUS_PATH, macros_variables, page_path, render_site
+from releasebook.render import (
+    INDEX_PATH,
+    PACKAGE_TEMPLATES,
+    POLICY_PATH,
+    STATUS_PATH,
+    macros_variables,
+    page_path,
+    render_site,
+)
 from releasebook.settings import ConfigError
 
 from .render_helpers import (
@@ -135,6 +143,32 @@ def test_release_titles_are_plain_text_in_front_matter(fixture: Rendered) -> Non
     assert meta["title"] == "2.0.0+build.7 — Platform 2.0 | GA"
     assert meta["search"] == {"boost": 2}
     assert "# 2.0.0+build.7 — Platform 2.0 \\| GA" in body
+
+
+def test_checklists_and_runbooks_stay_out_of_search(fixture: Rendered) -> None:
+    """Checklists and runbooks (the same policy texts in every record) are excluded; notes are boosted."""
+    for release in fixture.history.releases:
+        for page in ("checklist.md", "rollback.md"):
+            meta, _ = split_front_matter(fixture.page(f"releases/{release.slug}/{page}").content)
+            assert meta["search"] == {"exclude": True}, (release.slug, page)
+        notes, _ = split_front_matter(fixture.page(f"releases/{release.slug}/index.md").content)
+        assert notes["search"] == {"boost": 2}
+    for path in (INDEX_PATH, STATUS_PATH, POLICY_PATH):
+        assert "search" not in split_front_matter(fixture.page(path).content)[0], path
+
+
+def test_an_override_can_put_checklists_back_into_search(tmp_path: Path, fixture: Rendered) -> None:
+    """The choice sits in the front_matter call: search_exclude=false indexes the page with the low boost."""
+    shipped = (PACKAGE_TEMPLATES / "checklist.md.j2").read_text(encoding="utf-8")
+    assert "search_exclude=true" in shipped
+    (tmp_path / "checklist.md.j2").write_text(
+        shipped.replace("search_exclude=true", "search_exclude=false"), encoding="utf-8")
+    settings = type(fixture.settings)(root=FIXTURE, templates_dir=str(tmp_path))
+    pages = {p.path: p for p in render_site(fixture.project, fixture.history, settings)}
+    meta, body = split_front_matter(pages["releases/2.1.0/checklist.md"].content)
+    assert meta["search"] == {"boost": 0.5}
+    assert body == fixture.body("releases/2.1.0/checklist.md")
+    assert split_front_matter(pages["releases/2.1.0/rollback.md"].content)[0]["search"] == {"exclude": True}
 
 
 @pytest.mark.parametrize("path", ["../x", "releases/../../x", "/etc/passwd", "releases//x",
