@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from releasebook.history import build_history
+from releasebook.model import Release
 from releasebook.render import (
     INDEX_PATH,
     PACKAGE_TEMPLATES,
@@ -17,6 +18,7 @@ from releasebook.render import (
     page_path,
     render_site,
 )
+from releasebook.render_filters import md_inline
 from releasebook.settings import ConfigError
 
 from .render_helpers import (
@@ -338,29 +340,127 @@ def test_checklist_verdict_in_words(fixture: Rendered, slug: str, verdict: str) 
 
 
 def test_checklist_items_use_the_policy_text_and_show_status_owner_evidence_note(fixture: Rendered) -> None:
-    """Every item has the policy's text, an icon and a word, and its owner, evidence and note if any."""
+    """One line per item with the policy's text; details (word, owner, evidence, id, note) if they tell."""
     body = fixture.body("releases/2.0.0/checklist.md")
     policy = fixture.project.policy
     assert policy is not None
     for spec in policy.checklists:
         assert f"## {spec.title}" in body
         for item in spec.items:
-            assert f"] {item.text}\n" in body
-    assert ":material-check-circle: **Done** · Owner: Dana \\| QA \\*lead\\* · " \
-           "[Evidence](https://tracker.example.test/epics/OPS-500) · `acceptance-criteria`" in body
-    assert "All epics closed; see &lt;b&gt;report&lt;/b&gt; \\{: onclick=\"x\"}" in body
-    assert ":material-skip-next-circle-outline: **Skipped** · Conditional · `window-scheduled`" in body
-    assert "**11 of 11 done**" in body
+            assert len(re.findall(rf"^- \[[x ]\] {re.escape(item.text)}( <span|$)", body, re.M)) == 1, item.id
+    assert "- [x] Passing CI and security scans\n- [x] Release notes drafted and reviewed\n" in body
+    assert "- [x] All acceptance criteria met and PRs merged <span class=\"releasebook-details\">— " \
+           "Owner: Dana \\| QA \\*lead\\* · [Evidence](https://tracker.example.test/epics/OPS-500) · " \
+           "`acceptance-criteria` · All epics closed; see &lt;b&gt;report&lt;/b&gt; " \
+           "\\{: onclick=\"x\"}</span>\n" in body
+    assert "- [x] Deployment window scheduled (if needed) and stakeholders notified " \
+           "<span class=\"releasebook-details\">— **Skipped** · Conditional · `window-scheduled` · " \
+           "Routine pipeline deploy.</span>\n" in body
+    assert "**11 of 11 complete:** 11 done\n" in body
+    assert "**11 of 11 complete:** 8 done, 3 skipped\n" in body
+    assert ":material-" not in body.split("## ", 1)[1]  # no icon per item
+
+
+ITEM_LINE = re.compile(r"^- \[(?P<box>[x ])\] (?P<text>.*?)(?: <span class=\"releasebook-details\">— "
+                       r"(?P<details>.*)</span>)?$", re.M)
+
+
+def assert_item_lines(body: str, release: Release) -> None:
+    """Done: ticked, details only with an owner, evidence or note. Skipped: ticked and says so. In progress,
+    pending, blocked: unticked and say so. Details name the id, and "Conditional" only for items not done."""
+    lines = list(ITEM_LINE.finditer(body))
+    items = [item for checklist in release.checklists for item in checklist.items]
+    assert len(lines) == len(items)
+    words = {"skipped": "Skipped", "in-progress": "In progress", "pending": "Pending", "blocked": "Blocked"}
+    for line, item in zip(lines, items, strict=True):
+        assert line["text"] == item.text
+        assert (line["box"] == "x") == (item.status in ("done", "skipped")), item.id
+        details = line["details"]
+        if item.status == "done" and not (item.owner or item.evidence or item.note):
+            assert details is None, item.id
+            continue
+        assert details is not None, item.id
+        shown = [word for word in words.values() if f"**{word}**" in details]
+        assert shown == ([words[item.status]] if item.status != "done" else []), (item.id, details)
+        assert f"`{item.id}`" in details
+        assert ("Conditional" in details) == (item.conditional and item.status != "done"), item.id
+        assert ("Owner: " in details) == bool(item.owner), item.id
+        assert ("[Evidence](" in details) == bool(item.evidence), item.id
+        assert details.endswith(f" · {md_inline(item.note)}" if item.note else f"`{item.id}`"), item.id
+
+
+@pytest.mark.parametrize("version", FIXTURE_VERSIONS)
+def test_every_item_status_can_be_told_from_its_line(fixture: Rendered, version: str) -> None:
+    """Each fixture record's checklist, line by line against the record."""
+    release = next(r for r in fixture.history.releases if r.version == version)
+    assert_item_lines(fixture.body(f"releases/{release.slug}/checklist.md"), release)
+
+
+def test_done_items_show_details_only_when_they_have_some(fixture: Rendered) -> None:
+    """Done items with only a note, only evidence or only an owner get details (never "Conditional")."""
+    assert fixture.project.policy is not None
+    extras = ({"note": "Checked twice."}, {"evidence": "https://ci.example.test/1"}, {"owner": "Sofia"}, {})
+    releases = []
+    for release in fixture.history.releases:
+        if release.slug == "2.0.0":
+            checklists = []
+            for checklist in release.checklists:
+                items = tuple(replace(item, **extras[index % len(extras)]) if item.status == "done" else item
+                              for index, item in enumerate(checklist.items))
+                checklists.append(replace(checklist, items=items))
+            release = replace(release, checklists=tuple(checklists))
+            changed = release
+        releases.append(release)
+    history = build_history(releases, fixture.project.policy)
+    pages = {p.path: p.content for p in render_site(fixture.project, history, fixture.settings)}
+    body = split_front_matter(pages["releases/2.0.0/checklist.md"])[1]
+    assert_item_lines(body, changed)
+    assert "- [x] Passing CI and security scans <span class=\"releasebook-details\">— " \
+           "[Evidence](https://ci.example.test/1) · `ci-security-scans`</span>\n" in body
+    assert "- [x] Feature flags configured (if using gradual rollout) " \
+           "<span class=\"releasebook-details\">— `feature-flags` · Checked twice.</span>\n" in body
+
+
+def test_checklist_is_a_tight_list(fixture: Rendered) -> None:
+    """No blank line between items, so no paragraph per item in the HTML."""
+    html = to_html(fixture.page("releases/2.0.0/checklist.md").content)
+    assert html.count('<li class="task-list-item">') == 22
+    assert '<li class="task-list-item"><p>' not in html
+
+
+def test_a_note_of_several_lines_follows_its_item(fixture: Rendered) -> None:
+    """A note with paragraphs keeps them: indented under its item, the details line ending at the id."""
+    assert fixture.project.policy is not None
+    note = "First paragraph, line one\nline two.\n\n- a list the note *keeps*"
+    releases = []
+    for release in fixture.history.releases:
+        if release.slug == "2.1.1":
+            first, *rest = release.checklists
+            items = tuple(replace(item, note=note) if item.id == "user-docs" else item
+                          for item in first.items)
+            release = replace(release, checklists=(replace(first, items=items), *rest))
+        releases.append(release)
+    history = build_history(releases, fixture.project.policy)
+    pages = {p.path: p.content for p in render_site(fixture.project, history, fixture.settings)}
+    body = split_front_matter(pages["releases/2.1.1/checklist.md"])[1]
+    assert "- [ ] User documentation updated (guides, API docs, help articles) " \
+           "<span class=\"releasebook-details\">— **Pending** · `user-docs`</span>\n\n" \
+           "    First paragraph, line one\n    line two.\n\n" \
+           "    - a list the note *keeps*\n" in body
+    html = to_html(body)
+    assert "<li>a list the note <em>keeps</em></li>" in html
+    assert html.count('<li class="task-list-item">') == 22
 
 
 def test_checklist_blocked_items_are_named_with_their_text(fixture: Rendered) -> None:
     """The blocked item is listed by id and policy text, and its checkbox is empty."""
     body = fixture.body("releases/2.1.1/checklist.md")
     assert "- `performance`: Performance impact assessed" in body
-    assert "- [ ] Performance impact assessed\n\n    :material-close-octagon: **Blocked** · " \
-           "Owner: Lars Eklund" in body
+    assert "- [ ] Performance impact assessed <span class=\"releasebook-details\">— **Blocked** · " \
+           "Owner: Lars Eklund · `performance` · The perf environment is being rebuilt.</span>\n" in body
     assert "**4 of 22** items done overall (Pre-release requirements: 4 of 11; " \
            "Deployment checklist: 0 of 11)" in body
+    assert "**4 of 11 complete:** 3 done, 1 skipped, 1 in progress, 5 pending, 1 blocked\n" in body
 
 
 def test_checklist_renders_as_a_task_list(fixture: Rendered) -> None:
