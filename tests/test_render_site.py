@@ -309,8 +309,8 @@ def test_pre_release_banner_links_its_final_release(fixture: Rendered) -> None:
 def test_previous_and_next_follow_precedence(fixture: Rendered) -> None:
     """Neighbours by SemVer precedence, with relative links MkDocs can check."""
     body = fixture.body("releases/2.0.0-rc.1/index.md")
-    assert "[:material-arrow-left: Previous: 2.0.0-beta.11](../2.0.0-beta.11/index.md)" in body
-    assert "[Next: 2.0.0+build.7 :material-arrow-right:](../2.0.0/index.md)" in body
+    assert "[Previous: 2.0.0-beta.11](../2.0.0-beta.11/index.md)" in body
+    assert "[Next: 2.0.0+build.7](../2.0.0/index.md)" in body
     assert "Previous:" not in fixture.body("releases/1.9.0/index.md")
     assert "Next:" not in fixture.body("releases/2.2.0/index.md")
 
@@ -671,7 +671,7 @@ def test_only_renders_the_named_releases_and_links_only_to_pages_that_exist(fixt
         for target in md_links(page.content):
             assert resolve(page.path, target) in paths, (page.path, target)
     notes = next(page for page in pages if page.path == "releases/2.1.0/index.md").content
-    assert ":material-arrow-left: Previous: 2.0.0+build.7 · " in notes
+    assert "\nPrevious: 2.0.0+build.7 · [All releases](../index.md)" in notes
 
 
 # --- mkdocs-macros ------------------------------------------------------------------------------------------
