@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 from releasebook.history import build_history
-from releasebook.render import INDEX_PATH, POLICY_PATH, STATUS_PATH, macros_variables, page_path, render_site
+from releasebook.model import Release
+from releasebook.render import (
+    INDEX_PATH,
+    PACKAGE_TEMPLATES,
+    POLICY_PATH,
+    STATUS_PATH,
+    macros_variables,
+    page_path,
+    render_site,
+)
+from releasebook.render_filters import md_inline
 from releasebook.settings import ConfigError
 
 from .render_helpers import (
@@ -135,6 +145,32 @@ def test_release_titles_are_plain_text_in_front_matter(fixture: Rendered) -> Non
     assert meta["title"] == "2.0.0+build.7 — Platform 2.0 | GA"
     assert meta["search"] == {"boost": 2}
     assert "# 2.0.0+build.7 — Platform 2.0 \\| GA" in body
+
+
+def test_checklists_and_runbooks_stay_out_of_search(fixture: Rendered) -> None:
+    """Checklists and runbooks (the same policy texts in every record) are excluded; notes are boosted."""
+    for release in fixture.history.releases:
+        for page in ("checklist.md", "rollback.md"):
+            meta, _ = split_front_matter(fixture.page(f"releases/{release.slug}/{page}").content)
+            assert meta["search"] == {"exclude": True}, (release.slug, page)
+        notes, _ = split_front_matter(fixture.page(f"releases/{release.slug}/index.md").content)
+        assert notes["search"] == {"boost": 2}
+    for path in (INDEX_PATH, STATUS_PATH, POLICY_PATH):
+        assert "search" not in split_front_matter(fixture.page(path).content)[0], path
+
+
+def test_an_override_can_put_checklists_back_into_search(tmp_path: Path, fixture: Rendered) -> None:
+    """The choice sits in the front_matter call: search_exclude=false indexes the page with the low boost."""
+    shipped = (PACKAGE_TEMPLATES / "checklist.md.j2").read_text(encoding="utf-8")
+    assert "search_exclude=true" in shipped
+    (tmp_path / "checklist.md.j2").write_text(
+        shipped.replace("search_exclude=true", "search_exclude=false"), encoding="utf-8")
+    settings = type(fixture.settings)(root=FIXTURE, templates_dir=str(tmp_path))
+    pages = {p.path: p for p in render_site(fixture.project, fixture.history, settings)}
+    meta, body = split_front_matter(pages["releases/2.1.0/checklist.md"].content)
+    assert meta["search"] == {"boost": 0.5}
+    assert body == fixture.body("releases/2.1.0/checklist.md")
+    assert split_front_matter(pages["releases/2.1.0/rollback.md"].content)[0]["search"] == {"exclude": True}
 
 
 @pytest.mark.parametrize("path", ["../x", "releases/../../x", "/etc/passwd", "releases//x",
@@ -273,8 +309,8 @@ def test_pre_release_banner_links_its_final_release(fixture: Rendered) -> None:
 def test_previous_and_next_follow_precedence(fixture: Rendered) -> None:
     """Neighbours by SemVer precedence, with relative links MkDocs can check."""
     body = fixture.body("releases/2.0.0-rc.1/index.md")
-    assert "[:material-arrow-left: Previous: 2.0.0-beta.11](../2.0.0-beta.11/index.md)" in body
-    assert "[Next: 2.0.0+build.7 :material-arrow-right:](../2.0.0/index.md)" in body
+    assert "[Previous: 2.0.0-beta.11](../2.0.0-beta.11/index.md)" in body
+    assert "[Next: 2.0.0+build.7](../2.0.0/index.md)" in body
     assert "Previous:" not in fixture.body("releases/1.9.0/index.md")
     assert "Next:" not in fixture.body("releases/2.2.0/index.md")
 
@@ -304,29 +340,127 @@ def test_checklist_verdict_in_words(fixture: Rendered, slug: str, verdict: str) 
 
 
 def test_checklist_items_use_the_policy_text_and_show_status_owner_evidence_note(fixture: Rendered) -> None:
-    """Every item has the policy's text, an icon and a word, and its owner, evidence and note if any."""
+    """One line per item with the policy's text; details (word, owner, evidence, id, note) if they tell."""
     body = fixture.body("releases/2.0.0/checklist.md")
     policy = fixture.project.policy
     assert policy is not None
     for spec in policy.checklists:
         assert f"## {spec.title}" in body
         for item in spec.items:
-            assert f"] {item.text}\n" in body
-    assert ":material-check-circle: **Done** · Owner: Dana \\| QA \\*lead\\* · " \
-           "[Evidence](https://tracker.example.test/epics/OPS-500) · `acceptance-criteria`" in body
-    assert "All epics closed; see &lt;b&gt;report&lt;/b&gt; \\{: onclick=\"x\"}" in body
-    assert ":material-skip-next-circle-outline: **Skipped** · Conditional · `window-scheduled`" in body
-    assert "**11 of 11 done**" in body
+            assert len(re.findall(rf"^- \[[x ]\] {re.escape(item.text)}( <span|$)", body, re.M)) == 1, item.id
+    assert "- [x] Passing CI and security scans\n- [x] Release notes drafted and reviewed\n" in body
+    assert "- [x] All acceptance criteria met and PRs merged <span class=\"releasebook-details\">— " \
+           "Owner: Dana \\| QA \\*lead\\* · [Evidence](https://tracker.example.test/epics/OPS-500) · " \
+           "`acceptance-criteria` · All epics closed; see &lt;b&gt;report&lt;/b&gt; " \
+           "\\{: onclick=\"x\"}</span>\n" in body
+    assert "- [x] Deployment window scheduled (if needed) and stakeholders notified " \
+           "<span class=\"releasebook-details\">— **Skipped** · Conditional · `window-scheduled` · " \
+           "Routine pipeline deploy.</span>\n" in body
+    assert "**11 of 11 complete:** 11 done\n" in body
+    assert "**11 of 11 complete:** 8 done, 3 skipped\n" in body
+    assert ":material-" not in body.split("## ", 1)[1]  # no icon per item
+
+
+ITEM_LINE = re.compile(r"^- \[(?P<box>[x ])\] (?P<text>.*?)(?: <span class=\"releasebook-details\">— "
+                       r"(?P<details>.*)</span>)?$", re.M)
+
+
+def assert_item_lines(body: str, release: Release) -> None:
+    """Done: ticked, details only with an owner, evidence or note. Skipped: ticked and says so. In progress,
+    pending, blocked: unticked and say so. Details name the id, and "Conditional" only for items not done."""
+    lines = list(ITEM_LINE.finditer(body))
+    items = [item for checklist in release.checklists for item in checklist.items]
+    assert len(lines) == len(items)
+    words = {"skipped": "Skipped", "in-progress": "In progress", "pending": "Pending", "blocked": "Blocked"}
+    for line, item in zip(lines, items, strict=True):
+        assert line["text"] == item.text
+        assert (line["box"] == "x") == (item.status in ("done", "skipped")), item.id
+        details = line["details"]
+        if item.status == "done" and not (item.owner or item.evidence or item.note):
+            assert details is None, item.id
+            continue
+        assert details is not None, item.id
+        shown = [word for word in words.values() if f"**{word}**" in details]
+        assert shown == ([words[item.status]] if item.status != "done" else []), (item.id, details)
+        assert f"`{item.id}`" in details
+        assert ("Conditional" in details) == (item.conditional and item.status != "done"), item.id
+        assert ("Owner: " in details) == bool(item.owner), item.id
+        assert ("[Evidence](" in details) == bool(item.evidence), item.id
+        assert details.endswith(f" · {md_inline(item.note)}" if item.note else f"`{item.id}`"), item.id
+
+
+@pytest.mark.parametrize("version", FIXTURE_VERSIONS)
+def test_every_item_status_can_be_told_from_its_line(fixture: Rendered, version: str) -> None:
+    """Each fixture record's checklist, line by line against the record."""
+    release = next(r for r in fixture.history.releases if r.version == version)
+    assert_item_lines(fixture.body(f"releases/{release.slug}/checklist.md"), release)
+
+
+def test_done_items_show_details_only_when_they_have_some(fixture: Rendered) -> None:
+    """Done items with only a note, only evidence or only an owner get details (never "Conditional")."""
+    assert fixture.project.policy is not None
+    extras = ({"note": "Checked twice."}, {"evidence": "https://ci.example.test/1"}, {"owner": "Sofia"}, {})
+    releases = []
+    for release in fixture.history.releases:
+        if release.slug == "2.0.0":
+            checklists = []
+            for checklist in release.checklists:
+                items = tuple(replace(item, **extras[index % len(extras)]) if item.status == "done" else item
+                              for index, item in enumerate(checklist.items))
+                checklists.append(replace(checklist, items=items))
+            release = replace(release, checklists=tuple(checklists))
+            changed = release
+        releases.append(release)
+    history = build_history(releases, fixture.project.policy)
+    pages = {p.path: p.content for p in render_site(fixture.project, history, fixture.settings)}
+    body = split_front_matter(pages["releases/2.0.0/checklist.md"])[1]
+    assert_item_lines(body, changed)
+    assert "- [x] Passing CI and security scans <span class=\"releasebook-details\">— " \
+           "[Evidence](https://ci.example.test/1) · `ci-security-scans`</span>\n" in body
+    assert "- [x] Feature flags configured (if using gradual rollout) " \
+           "<span class=\"releasebook-details\">— `feature-flags` · Checked twice.</span>\n" in body
+
+
+def test_checklist_is_a_tight_list(fixture: Rendered) -> None:
+    """No blank line between items, so no paragraph per item in the HTML."""
+    html = to_html(fixture.page("releases/2.0.0/checklist.md").content)
+    assert html.count('<li class="task-list-item">') == 22
+    assert '<li class="task-list-item"><p>' not in html
+
+
+def test_a_note_of_several_lines_follows_its_item(fixture: Rendered) -> None:
+    """A note with paragraphs keeps them: indented under its item, the details line ending at the id."""
+    assert fixture.project.policy is not None
+    note = "First paragraph, line one\nline two.\n\n- a list the note *keeps*"
+    releases = []
+    for release in fixture.history.releases:
+        if release.slug == "2.1.1":
+            first, *rest = release.checklists
+            items = tuple(replace(item, note=note) if item.id == "user-docs" else item
+                          for item in first.items)
+            release = replace(release, checklists=(replace(first, items=items), *rest))
+        releases.append(release)
+    history = build_history(releases, fixture.project.policy)
+    pages = {p.path: p.content for p in render_site(fixture.project, history, fixture.settings)}
+    body = split_front_matter(pages["releases/2.1.1/checklist.md"])[1]
+    assert "- [ ] User documentation updated (guides, API docs, help articles) " \
+           "<span class=\"releasebook-details\">— **Pending** · `user-docs`</span>\n\n" \
+           "    First paragraph, line one\n    line two.\n\n" \
+           "    - a list the note *keeps*\n" in body
+    html = to_html(body)
+    assert "<li>a list the note <em>keeps</em></li>" in html
+    assert html.count('<li class="task-list-item">') == 22
 
 
 def test_checklist_blocked_items_are_named_with_their_text(fixture: Rendered) -> None:
     """The blocked item is listed by id and policy text, and its checkbox is empty."""
     body = fixture.body("releases/2.1.1/checklist.md")
     assert "- `performance`: Performance impact assessed" in body
-    assert "- [ ] Performance impact assessed\n\n    :material-close-octagon: **Blocked** · " \
-           "Owner: Lars Eklund" in body
+    assert "- [ ] Performance impact assessed <span class=\"releasebook-details\">— **Blocked** · " \
+           "Owner: Lars Eklund · `performance` · The perf environment is being rebuilt.</span>\n" in body
     assert "**4 of 22** items done overall (Pre-release requirements: 4 of 11; " \
            "Deployment checklist: 0 of 11)" in body
+    assert "**4 of 11 complete:** 3 done, 1 skipped, 1 in progress, 5 pending, 1 blocked\n" in body
 
 
 def test_checklist_renders_as_a_task_list(fixture: Rendered) -> None:
@@ -352,19 +486,18 @@ def test_runbook_criteria_next_to_recorded_values(fixture: Rendered) -> None:
     body = fixture.body("releases/2.1.0/rollback.md")
     assert '!!! danger "Roll back immediately"\n    - error rate 7.4 % exceeds 5 %\n' in body
     assert "| Error rates exceed defined thresholds (e.g., &gt;5% of requests) | above 5 % | 7.4 % | " \
-           ":material-alert-octagon: **Triggered** |" in body
-    assert "| Non-critical feature has major issues | reported | Yes | :material-alert: **Triggered** |" \
-        in body
-    assert "| Data integrity issues are detected | reported | Not recorded | :material-minus: No data |" \
-        in body
+           "**Triggered** |" in body
+    assert "| Non-critical feature has major issues | reported | Yes | **Triggered** |" in body
+    assert "| Data integrity issues are detected | reported | Not recorded | No data |" in body
+    assert ":material-" not in body.split("## When to roll back", 1)[1]  # words, no icon per row
 
 
 def test_runbook_boundaries_are_strict(fixture: Rendered) -> None:
     """Exactly 5 % and exactly 2x do not trigger."""
     body = fixture.body("releases/2.0.0/rollback.md")
     assert '!!! success "No rollback indicated"' in body
-    assert "| above 5 % | 5 % | :material-check: Not triggered |" in body
-    assert "| above 2x | 2x | :material-check: Not triggered |" in body
+    assert "| above 5 % | 5 % | Not triggered |" in body
+    assert "| above 2x | 2x | Not triggered |" in body
 
 
 def test_runbook_target_explicit_computed_or_none(fixture: Rendered) -> None:
@@ -538,7 +671,7 @@ def test_only_renders_the_named_releases_and_links_only_to_pages_that_exist(fixt
         for target in md_links(page.content):
             assert resolve(page.path, target) in paths, (page.path, target)
     notes = next(page for page in pages if page.path == "releases/2.1.0/index.md").content
-    assert ":material-arrow-left: Previous: 2.0.0+build.7 · " in notes
+    assert "\nPrevious: 2.0.0+build.7 · [All releases](../index.md)" in notes
 
 
 # --- mkdocs-macros ------------------------------------------------------------------------------------------

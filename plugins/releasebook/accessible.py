@@ -3,6 +3,8 @@
 pymdownx.tasklist draws each checklist box as `<label class="task-list-control"><input type="checkbox">...`
 with the item's text *after* the label, so a screen reader announces "checkbox, checked" with no name. The
 plugin runs this on the sanitised HTML of generated pages: each box gets the item's text as its `aria-label`.
+The checklist page writes an item's status, owner, evidence and note after the text in a
+`<span class="releasebook-details">`; the name stops there, so it is the item's text alone.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 import html
 import re
 
+DETAILS_CLASS = "releasebook-details"
+"""The class of the span holding an item's details on the checklist page (templates/checklist.md.j2)."""
+
 # nh3 serialises the task-list markup canonically: `<input type="checkbox" disabled="" checked="">`.
 _TASK_BOX = re.compile(
     r'(<label class="task-list-control"><input type="checkbox")([^>]*)>'
     r'(<span class="task-list-indicator"></span></label>)'
-    r"(?P<text>.*?)(?=</p>|</li>|<ul|<ol|<p>|$)",
+    rf'(?P<text>.*?)(?=</p>|</li>|<ul|<ol|<p>|<span class="{DETAILS_CLASS}">|$)',
     re.DOTALL,
 )
 _TAG = re.compile(r"<[^>]*>")
@@ -43,4 +48,4 @@ def name_task_checkboxes(page_html: str) -> str:
     return _TASK_BOX.sub(_label, page_html)
 
 
-__all__ = ["name_task_checkboxes"]
+__all__ = ["DETAILS_CLASS", "name_task_checkboxes"]

@@ -24,13 +24,8 @@ class CriterionRow:
 
     @property
     def badge(self) -> str:
-        """Icon and words for the result."""
-        return {
-            "triggered": (":material-alert-octagon: **Triggered**" if self.criterion.level == "immediate"
-                          else ":material-alert: **Triggered**"),
-            "clear": ":material-check: Not triggered",
-            "no-data": ":material-minus: No data",
-        }[self.state]
+        """The result in words, bold when it triggered (no icon: one inline SVG per row adds up, issue 7)."""
+        return {"triggered": "**Triggered**", "clear": "Not triggered", "no-data": "No data"}[self.state]
 
 
 @dataclass(frozen=True)

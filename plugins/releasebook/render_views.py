@@ -14,11 +14,12 @@ from .history import History, target_problem
 from .model import (
     RULE_FAMILIES,
     ItemStatus,
-    ItemStatusName,
     Policy,
     Release,
     Verdict,
 )
+from .render_checklist import ITEM_BADGES as ITEM_BADGES
+from .render_checklist import ChecklistView, checklist_views
 
 STATUS_BADGES: dict[str, tuple[str, str]] = {
     "planned": (":material-calendar-clock:", "Planned"),
@@ -32,13 +33,6 @@ TYPE_ICONS: dict[str, str] = {
     "patch": ":material-wrench:",
 }
 PRERELEASE_BADGE = ":material-flask-outline: Pre-release"
-ITEM_BADGES: dict[ItemStatusName, tuple[str, str]] = {
-    "done": (":material-check-circle:", "Done"),
-    "skipped": (":material-skip-next-circle-outline:", "Skipped"),
-    "in-progress": (":material-progress-clock:", "In progress"),
-    "pending": (":material-circle-outline:", "Pending"),
-    "blocked": (":material-close-octagon:", "Blocked"),
-}
 VERDICT_STYLES: dict[str, tuple[str, str]] = {
     # decision: (icon, admonition type)
     "immediate": (":material-alert-octagon:", "danger"),
@@ -254,6 +248,11 @@ class ReleaseView:
     def prerelease_badge(self) -> str:
         """The pre-release badge, or "" for a normal version."""
         return PRERELEASE_BADGE if self.release.is_prerelease else ""
+
+    @property
+    def checklists(self) -> tuple[ChecklistView, ...]:
+        """The checklists as the checklist page lays them out (built when a page asks, not for the index)."""
+        return checklist_views(self.release)
 
     @property
     def counts_text(self) -> str:
