@@ -347,7 +347,7 @@ def run_build(bench: Bench) -> None:
             f"{options.memory_size:,}",
             f"{memory.peak_mb:.0f} MB",
             "",
-            f"(build: {_seconds(memory.median)})",
+            f"(build: {_seconds(memory.median)}; {memory.memory_detail})",
             "< 500 MB",
             _verdict(memory.peak_mb < 500),
         )

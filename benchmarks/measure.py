@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,14 @@ class Run:
     stdout: str
     stderr: str
     cpu_seconds: float = 0.0
+    tree_pss_mb: float = 0.0
+    """Peak of the summed proportional set size of the process and its children (its worker processes),
+    sampled every TREE_SAMPLE seconds; 0 where /proc has no smaps_rollup."""
+
+    @property
+    def memory_mb(self) -> float:
+        """Peak memory as judged: the larger of the process's own peak RSS and its process tree's peak PSS."""
+        return max(self.max_rss_mb, self.tree_pss_mb)
 
 
 @dataclass
@@ -73,8 +82,15 @@ class Series:
 
     @property
     def peak_mb(self) -> float:
-        """The highest peak memory over the runs, in MB."""
-        return max(r.max_rss_mb for r in self.runs)
+        """The highest peak memory over the runs, in MB (own peak RSS, or the process tree's PSS if higher)."""
+        return max(r.memory_mb for r in self.runs)
+
+    @property
+    def memory_detail(self) -> str:
+        """Both peaks: the process's own RSS and its process tree's summed PSS (with worker processes)."""
+        rss = max(r.max_rss_mb for r in self.runs)
+        tree = max(r.tree_pss_mb for r in self.runs)
+        return f"own peak RSS {rss:.0f} MB, process tree peak PSS {tree:.0f} MB"
 
     @property
     def shown(self) -> str:
@@ -88,6 +104,54 @@ class Series:
         return f"(cd {self.cwd} && {shlex.join(command)})"
 
 
+TREE_SAMPLE = 0.25  # seconds; the process's own spikes are exact anyway (wait4's peak RSS)
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of a process, from /proc/<pid>/stat (field 4 is the parent)."""
+    found: list[int] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def tree_pss_kb(root: int) -> int:
+    """Summed Pss of a process and all its descendants (shared pages counted once, split among sharers)."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+        todo.extend(_children(pid))
+    return total
+
+
+class _TreeSampler(threading.Thread):
+    """Samples a running process tree's summed Pss until stopped; `peak_kb` is the highest seen."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.stopped = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(TREE_SAMPLE):
+            self.peak_kb = max(self.peak_kb, tree_pss_kb(self.pid))
+
+
 def run_once(
     command: list[str], cwd: Path, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)
 ) -> Run:
@@ -97,7 +161,11 @@ def run_once(
         process = subprocess.Popen(
             command, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL
         )
+        sampler = _TreeSampler(process.pid)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
+        sampler.stopped.set()
+        sampler.join()
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -109,6 +177,7 @@ def run_once(
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             usage.ru_utime + usage.ru_stime,
+            sampler.peak_kb / 1024,
         )
     if run.returncode not in ok:
         tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-15:])
@@ -126,6 +195,7 @@ def run_chunks(commands: list[list[str]], cwd: Path, env: dict[str, str] | None 
         "".join(r.stdout for r in runs),
         "".join(r.stderr for r in runs),
         sum(r.cpu_seconds for r in runs),
+        max(r.tree_pss_mb for r in runs),
     )
 
 
