@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -135,6 +139,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.renderer = PageRenderer(finish=finish_page)
         self.dirty = False
         self._built: dict[str, str] = {}  # src_uri -> source of the generated pages this build writes
+        self._outputs: Path | None = None  # the folder holding this build's feed, JSON and schemas
+        self._outputs_cleanup: Callable[[], object] | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
@@ -212,12 +218,37 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy)
         for warning in warnings:
             log.warning(warning)
-        for path, text in outputs.items():
+        # The feed and releases.json grow with the history (tens of MB at thousands of records): they wait on
+        # disk, not in memory, until MkDocs copies them into the site.
+        self._drop_outputs()
+        self._outputs = Path(tempfile.mkdtemp(prefix="releasebook-"))
+        # removed by the next build, at shutdown, or at the latest when the interpreter exits
+        self._outputs_cleanup = weakref.finalize(self, shutil.rmtree, str(self._outputs), True)
+        for path in list(outputs):
+            source = self._outputs / path
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text(outputs.pop(path), encoding="utf-8", newline="")
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, path, abs_src_path=str(source),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def _drop_outputs(self) -> None:
+        """Remove the folder that held the last build's feed, JSON and schemas."""
+        if self._outputs_cleanup is not None:
+            self._outputs_cleanup()
+        self._outputs = self._outputs_cleanup = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves no folder of site files behind (serve keeps it for the next try)."""
+        if self.command != "serve":
+            self._drop_outputs()
+
+    def on_shutdown(self) -> None:
+        """Remove the folder of site files the last build wrote (serve keeps it until the next rebuild)."""
+        self._drop_outputs()
 
     def _gather_policy(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Without a `nav:`, gather the policy page into the Releases section next to the index and status."""
@@ -261,6 +292,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         """Remember what the finished build wrote; log how many generated pages were converted and reused."""
         self.renderer.written(self._built)
         self._built = {}
+        if self.command != "serve":
+            self._drop_outputs()
         log.debug(f"generated pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
