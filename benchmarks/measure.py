@@ -82,7 +82,7 @@ class Series:
 
     @property
     def peak_mb(self) -> float:
-        """The highest peak memory over the runs, in MB (own peak RSS, or the process tree's PSS if higher)."""
+        """The highest peak memory over the runs in MB: own peak RSS, or the process tree's PSS if higher."""
         return max(r.memory_mb for r in self.runs)
 
     @property
