@@ -51,6 +51,11 @@ def table(rows: list[Row]) -> str:
 STANDING_NOTES = (
     "Every command is a fresh process: interpreter start-up is part of each time, on both sides.",
     "No parallelism: validate, check-jsonschema and the parse floor each run on one core.",
+    "The releasebook build converts the generated pages' Markdown in worker processes, one per CPU (the "
+    "plugin's `workers` option; plugins/releasebook/prerender.py), then MkDocs lays out every page on one "
+    "core as usual. Plain MkDocs has no such option, so it converts the same pages on one core. Build "
+    "memory counts the workers: the larger of the build process's own peak RSS and the peak summed PSS of "
+    "its process tree.",
     "validate pauses Python's cyclic garbage collector while it builds the model (the records hold no "
     "reference cycles; see plugins/releasebook/pipeline.py). The parse floor runs with the default "
     "collector; it keeps nothing alive, so its collections are cheap.",
