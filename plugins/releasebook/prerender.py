@@ -16,6 +16,7 @@ converted the usual way. Pages listed in the nav keep MkDocs' own Page objects (
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -225,6 +226,9 @@ class PageRenderer:
         chunks = [todo[start:start + chunk_size] for start in range(0, len(todo), chunk_size)]
         global _WORK
         _WORK = (config, files, self._finish)
+        # Frozen objects are never scanned by the cyclic collector: without this, every full collection in a
+        # worker walks the whole inherited heap, and touching it copies the parent's memory page by page.
+        gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for results in pool.imap_unordered(_convert_chunk, chunks):
@@ -233,6 +237,7 @@ class PageRenderer:
                         self.converted += 1
         finally:
             _WORK = None
+            gc.unfreeze()
 
     def _is_current(self, page: Page) -> bool:
         kept = self._results.get(page.file.src_uri)
