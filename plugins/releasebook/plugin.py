@@ -199,11 +199,11 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy)
         for warning in warnings:
             log.warning(warning)
-        for path, text in outputs.items():
+        for path, content in outputs.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
