@@ -7,10 +7,11 @@
 
 It loads the project's mkdocs.yml as `mkdocs build` does and calls the plugin's own `on_config` and `on_files`
 (nothing else runs: no theme, no pages), timing the core calls inside them: `check` (discover, load, validate,
-rules, model), `history` (build_history and the mkdocs-macros variables), `render_site` and `site_files`.
-What stays alive afterwards (the plugin, MkDocs' files with the generated content) is what a real build keeps
-to its end. The per-page work (sanitize_html, name_task_checkboxes) needs MkDocs' HTML: `overhead_hook.py`
-measures it inside a real build. CPU time rather than wall time, so that other load moves the numbers less.
+rules, model), `history` (build_history and the mkdocs-macros variables), `render_site` and `site_files`, each
+with the cyclic-GC seconds spent while it ran. What stays alive afterwards (the plugin, MkDocs' files with the
+generated content) is what a real build keeps to its end. The per-page work (sanitize_html,
+name_task_checkboxes) needs MkDocs' HTML: `overhead_hook.py` measures it inside a real build. CPU time rather
+than wall time, so that other load moves the numbers less.
 """
 
 from __future__ import annotations
@@ -36,28 +37,37 @@ MB = 1 / 2**20
 
 
 class Clock:
-    """CPU and cyclic-GC seconds per named call, including calls nested in a timed hook."""
+    """CPU seconds per named call, and cyclic-GC seconds charged to the innermost named call running."""
 
     def __init__(self) -> None:
         self.cpu: dict[str, float] = {}
-        self.gc_seconds = 0.0
+        self.gc: dict[str, float] = {}
+        self._running: list[str] = []
         self._gc_started = 0.0
         gc.callbacks.append(self._on_gc)
+
+    def clear(self) -> None:
+        """Forget what was counted."""
+        self.cpu.clear()
+        self.gc.clear()
 
     def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._gc_started = time.perf_counter()
-        else:
-            self.gc_seconds += time.perf_counter() - self._gc_started
+            return
+        name = self._running[-1] if self._running else "other"
+        self.gc[name] = self.gc.get(name, 0.0) + time.perf_counter() - self._gc_started
 
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         """`function`, adding its CPU time to `name`."""
         @functools.wraps(function)
         def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.process_time()
+            self._running.append(name)
             try:
                 return function(*args, **kwargs)
             finally:
+                self._running.pop()
                 self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - started
         return timed
 
@@ -88,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         ("on_files", lambda: plugin.on_files(files, config=config)),
     ]
     for name, run in hooks:
-        clock.cpu.clear()
-        clock.gc_seconds = 0.0
+        clock.clear()
         started, cpu = time.perf_counter(), time.process_time()
         if args.profile == name:
             profile = cProfile.Profile()
@@ -97,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
         else:
             run()
-        inner = "  ".join(f"{part} {seconds:.2f}" for part, seconds in clock.cpu.items())
+        inner = "  ".join(f"{part} {seconds:.2f} (gc {clock.gc.get(part, 0.0):.2f})"
+                          for part, seconds in clock.cpu.items())
         cpu, wall = time.process_time() - cpu, time.perf_counter() - started
-        line = f"{name:9s} cpu {cpu:6.2f} s  wall {wall:6.2f} s  gc {clock.gc_seconds:5.2f} s  [{inner}]"
+        collecting = sum(clock.gc.values())
+        line = f"{name:9s} cpu {cpu:6.2f} s  wall {wall:6.2f} s  gc {collecting:5.2f} s  [{inner}]"
         if args.memory:
             gc.collect()
             current, peak = tracemalloc.get_traced_memory()
