@@ -137,6 +137,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         try:
             settings = settings_for(self.config, config)
             project = self.checker(settings).check()
+            if self.command != "serve":
+                # Only serve checks again: a build need not keep every record's text and data to its end.
+                self._checker = None
         except ConfigError as error:
             raise PluginError(f"releasebook: {error}") from error
         for problem in project.problems:
