@@ -12,14 +12,18 @@ import jsonschema
 import pytest
 from releasebook import __version__
 from releasebook.export import (
+    JSON_PATH,
     compare_url,
     predecessors,
     published_schema,
     release_compare_url,
+    release_data,
     releases_json,
     schema_url,
+    site_base,
     site_files,
 )
+from releasebook.history import build_history
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "publish"
@@ -91,6 +95,32 @@ def test_json_computed_fields(fixture_history: Any) -> None:
     assert exported["2.3.0"]["compare_url"] is None  # planned: no tag yet
     assert exported["2.3.0"]["is_upcoming"] is True
     assert exported["2.0.0-rc.1"]["is_prerelease"] is True
+
+
+def _standard_library_json(history: Any, settings: Any) -> str:
+    """releases.json as `json.dumps` writes the whole document at once (the export encodes it in pieces)."""
+    before = predecessors(history)
+    document = {
+        "format": 1,
+        "generator": f"releasebook {__version__}",
+        "site_url": site_base(settings.site_url) or None,
+        "latest": history.latest.version if history.latest is not None else None,
+        "releases": [release_data(r, history, settings, rank, before.get(r.slug))
+                     for rank, r in enumerate(history.releases)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_json_text_is_what_json_dumps_writes(fixture_history: Any) -> None:
+    settings, project, history = fixture_history
+    for site_url in (settings.site_url, ""):
+        expected = _standard_library_json(history, replace(settings, site_url=site_url))
+        assert releases_json(history, replace(settings, site_url=site_url)) == expected
+    empty = build_history([], project.policy)
+    assert releases_json(empty, settings) == _standard_library_json(empty, settings)
+    assert json.loads(releases_json(empty, settings))["releases"] == []
+    files, _ = site_files(history, settings, policy=project.policy)
+    assert files[JSON_PATH] == releases_json(history, settings).encode("utf-8")
 
 
 def test_json_is_deterministic(fixture_history: Any, load_history: Callable[[Path], Any]) -> None:
@@ -176,7 +206,7 @@ def test_site_files(fixture_history: Any) -> None:
                              "schemas/release.schema.json"]
     assert warnings == []
     assert json.loads(files["releases/releases.json"])["format"] == 1
-    assert files["releases/feed.xml"].startswith('<?xml version="1.0" encoding="utf-8"?>')
+    assert files["releases/feed.xml"].startswith(b'<?xml version="1.0" encoding="utf-8"?>')
     # the fixture has no schemas/ folder: the packaged schemas are published, with $id from site_url
     schema = json.loads(files["schemas/release.schema.json"])
     assert schema["$id"] == "https://docs.example.com/product/schemas/release.schema.json"

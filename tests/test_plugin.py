@@ -239,6 +239,15 @@ def test_checker_is_cached_until_a_schema_changes(tmp_path: Path) -> None:
     assert plugin._checker is not first
 
 
+def test_a_build_does_not_keep_the_checker(tmp_path: Path) -> None:
+    """Only serve checks again: a build drops the Checker and its per-record cache once the check is done."""
+    config, plugin = load(copy_example(tmp_path))
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_config(config)
+    assert plugin._checker is None
+    assert plugin.project is not None and plugin.project.releases
+
+
 def test_focus_applies_only_to_serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config, plugin = load(copy_example(tmp_path))
     monkeypatch.setenv(FOCUS_ENV, "2.4.0,9.9.9")

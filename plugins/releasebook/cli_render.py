@@ -49,12 +49,14 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     for warning in warnings:
         print(f"releasebook: warning: {warning}", file=sys.stderr)
     folder = Path(args.out)
-    texts = {page.path: page.content for page in pages} | outputs
+    contents: dict[str, str | bytes] = {page.path: page.content for page in pages}
+    contents.update(outputs)
     try:
-        for relative, text in sorted(texts.items()):
+        for relative, content in sorted(contents.items()):
             target = inside(folder, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            # UTF-8 with newlines as written (`\n`) on every platform; the site files are UTF-8 bytes already.
+            target.write_bytes(content.encode() if isinstance(content, str) else content)
     except (OSError, ValueError) as error:
         print(f"releasebook: error: cannot write to {folder}: {error}", file=sys.stderr)
         return EXIT_ERRORS

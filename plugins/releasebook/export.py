@@ -2,7 +2,7 @@
 
 Pure functions of the history and settings: no MkDocs, no build clock. The plugin writes their output into the
 site; anything else (a script, another generator) can call them the same way. Page paths and compare links
-live in links.py and are re-exported here.
+live in links.py, `releases.json` in export_json.py; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 import nh3
 
 from . import __version__
+from .export_json import JSON_FORMAT, JSON_PATH, release_data, releases_json, releases_json_parts
 from .history import History
 from .links import (
     compare_url,
@@ -37,13 +38,11 @@ from .links import (
     tag_url,
     version_link,
 )
-from .model import Change, Checklist, Policy, Release, Verdict
+from .model import Change, Policy, Release
 from .settings import Settings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_PATH = "releases/feed.xml"
-JSON_PATH = "releases/releases.json"
-JSON_FORMAT = 1
 EPOCH = "1970-01-01T00:00:00Z"
 
 # Characters XML 1.0 cannot hold even escaped; a YAML escape such as "\x01" can put them into a record.
@@ -198,128 +197,6 @@ def atom_feed(
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-# --- releases.json ------------------------------------------------------------------------------------------
-
-
-def _change(change: Change) -> dict[str, Any]:
-    data: dict[str, Any] = {"title": change.title, "description": change.description,
-                            "refs": list(change.refs)}
-    for name in ("migration", "impact", "workaround"):
-        if getattr(change, name):
-            data[name] = getattr(change, name)
-    return data
-
-
-def _checklist(checklist: Checklist) -> dict[str, Any]:
-    return {
-        "title": checklist.title,
-        "done": checklist.done,
-        "total": checklist.total,
-        "items": [
-            {"id": item.id, "text": item.text, "status": item.status, "conditional": item.conditional,
-             "owner": item.owner or None, "evidence": item.evidence or None, "note": item.note or None}
-            for item in checklist.items
-        ],
-    }
-
-
-def _verdict(verdict: Verdict | None) -> dict[str, Any] | None:
-    if verdict is None:
-        return None
-    return {
-        "decision": verdict.decision,
-        "label": verdict.label,
-        "reasons": [{"criterion": reason.criterion.id, "level": reason.criterion.level, "text": reason.text}
-                    for reason in verdict.reasons],
-    }
-
-
-def _sorted_json(value: Any) -> Any:
-    """Team extension data with its mapping keys sorted, so the export does not depend on YAML key order."""
-    return json.loads(json.dumps(value, sort_keys=True, default=str))
-
-
-def release_data(release: Release, history: History, settings: Settings, rank: int,
-                 before: Release | None) -> dict[str, Any]:
-    """One entry of `releases.json`: computed fields first, then the record's own data."""
-    lkg = history.last_known_good.get(release.slug)
-    total_done = sum(c.done for c in release.checklists)
-    total = sum(c.total for c in release.checklists)
-    progress: dict[str, Any] = {c.key: {"done": c.done, "total": c.total} for c in release.checklists}
-    progress["overall"] = {"done": total_done, "total": total}
-    site_url = settings.site_url
-    incident = release.incident
-    verification = release.verification
-    return {
-        "version": release.version,
-        "slug": release.slug,
-        "url": site_link(site_url, page_path(release)),
-        "rank": rank,
-        "name": release.name or None,
-        "date": release.date.isoformat(),
-        "type": release.type,
-        "status": release.status,
-        "is_prerelease": release.is_prerelease,
-        "is_upcoming": release.is_upcoming,
-        "last_known_good": lkg.version if lkg is not None else None,
-        "predecessor": before.version if before is not None else None,
-        "compare_url": compare_url(settings, before, release) if before is not None and is_tagged(release)
-        else None,
-        "verdict": _verdict(history.verdicts.get(release.slug)),
-        "progress": progress,
-        "counts": {
-            "features": len(release.features),
-            "improvements": len(release.improvements),
-            "fixes": len(release.fixes),
-            "breaking_changes": len(release.breaking_changes),
-            "known_issues": len(release.known_issues),
-        },
-        "summary": release.summary,
-        "components": list(release.components),
-        "features": [_change(c) for c in release.features],
-        "improvements": [_change(c) for c in release.improvements],
-        "fixes": [_change(c) for c in release.fixes],
-        "breaking_changes": [_change(c) for c in release.breaking_changes],
-        "migration_steps": list(release.migration_steps),
-        "known_issues": [_change(c) for c in release.known_issues],
-        "documentation": [{"title": link.title, "url": link.url} for link in release.documentation],
-        "checklists": {c.key: _checklist(c) for c in release.checklists},
-        "rollback": {
-            "plan": release.rollback.plan or None,
-            "target": release.rollback.target or None,
-            "steps": list(release.rollback.steps),
-            "feature_flags": list(release.rollback.feature_flags),
-            "database": release.rollback.database or None,
-            "contacts": [{"role": c.role, "name": c.name or None, "contact": c.contact or None}
-                         for c in release.rollback.contacts],
-        },
-        "verification": None if verification is None else {
-            "values": _sorted_json(verification.values), "notes": verification.notes or None},
-        "incident": None if incident is None else {
-            "summary": incident.summary,
-            "detected_at": incident.detected_at.isoformat().replace("+00:00", "Z"),
-            "severity": incident.severity or None,
-            "postmortem": incident.postmortem or None,
-        },
-        "extensions": _sorted_json(release.extensions),
-        "source": release.source,
-    }
-
-
-def releases_json(history: History, settings: Settings) -> str:
-    """`releases.json` (format 1): every record newest first with its computed fields; no build time in it."""
-    before = predecessors(history)
-    document = {
-        "format": JSON_FORMAT,
-        "generator": f"releasebook {__version__}",
-        "site_url": site_base(settings.site_url) or None,
-        "latest": history.latest.version if history.latest is not None else None,
-        "releases": [release_data(r, history, settings, rank, before.get(r.slug))
-                     for rank, r in enumerate(history.releases)],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
 # --- published schemas --------------------------------------------------------------------------------------
 
 
@@ -350,21 +227,22 @@ def site_files(
     *,
     policy: Policy | None = None,
     pages_url: Callable[[Release], str] | None = None,
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[dict[str, bytes], list[str]]:
     """The machine-readable files of the site by path (feed, JSON index, both schemas), and warnings to log.
 
-    A front-end writes each text at its path under the site root: the MkDocs plugin as generated files in
-    `on_files`, another generator into its output folder.
+    A front-end writes each file's bytes (UTF-8 text) at its path under the site root: the MkDocs plugin as
+    generated files in `on_files`, another generator into its output folder. Bytes, not text: at 5,000 records
+    `releases.json` is 57 MB as UTF-8, twice that as a Python string once it holds a character such as `→`.
     """
     files = {
-        FEED_PATH: atom_feed(history, settings, policy=policy, pages_url=pages_url),
-        JSON_PATH: releases_json(history, settings),
+        FEED_PATH: atom_feed(history, settings, policy=policy, pages_url=pages_url).encode(),
+        JSON_PATH: b"".join(part.encode() for part in releases_json_parts(history, settings)),
         "schemas/release.schema.json": published_schema(
             settings.schema_path(settings.schema, "release.schema.json"), settings.site_url,
-            "release.schema.json"),
+            "release.schema.json").encode(),
         "schemas/policy.schema.json": published_schema(
             settings.schema_path(settings.policy_schema, "policy.schema.json"), settings.site_url,
-            "policy.schema.json"),
+            "policy.schema.json").encode(),
     }
     return files, feed_warnings(settings)
 
@@ -386,6 +264,7 @@ __all__ = [
     "release_compare_url",
     "release_data",
     "releases_json",
+    "releases_json_parts",
     "repo_base",
     "schema_url",
     "site_base",

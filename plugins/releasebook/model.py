@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import semver
@@ -242,9 +243,9 @@ class Release:
     incident: Incident | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def slug(self) -> str:
-        """The URL segment: the version without build metadata."""
+        """The URL segment: the version without build metadata (computed once, then asked for often)."""
         return str(self.semver.replace(build=None))
 
     @property

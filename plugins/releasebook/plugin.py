@@ -155,6 +155,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         try:
             settings = settings_for(self.config, config)
             project = self.checker(settings).check()
+            if self.command != "serve":
+                # Only serve checks again: a build need not keep every record's text and data to its end.
+                self._checker = None
         except ConfigError as error:
             raise PluginError(f"releasebook: {error}") from error
         for problem in project.problems:
@@ -227,7 +230,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         for path in list(outputs):
             source = self._outputs / path
             source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_text(outputs.pop(path), encoding="utf-8", newline="")
+            source.write_bytes(outputs.pop(path))
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)

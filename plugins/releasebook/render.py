@@ -182,9 +182,10 @@ def render_site(project: Project, history: History, settings: Settings, *,
         final = (by_slug.get(str(release.semver.replace(prerelease=None, build=None)))
                  if release.is_prerelease else None)
         common = {"r": view, "policy": policy}
+        incident = incident_view(release, policy)  # the notes and the runbook show the same incident
         pages.append(Page(page_path("releases", view.slug, "index.md"), render(
             "notes.md.j2", newer=newer, older=older, final=final, banners=banners(release),
-            incident=incident_view(release, policy), source=source_link(settings, release, before),
+            incident=incident, source=source_link(settings, release, before),
             **common), release.source, False))
         pages.append(Page(page_path("releases", view.slug, "checklist.md"), render(
             "checklist.md.j2", **common), release.source, False))
@@ -192,7 +193,7 @@ def render_site(project: Project, history: History, settings: Settings, *,
         pages.append(Page(page_path("releases", view.slug, "rollback.md"), render(
             "rollback.md.j2", immediate=criteria_rows(release, verdict, policy.immediate),
             consider=criteria_rows(release, verdict, policy.consider), on_call=on_call(release, policy),
-            incident=incident_view(release, policy), **common), release.source, False))
+            incident=incident, **common), release.source, False))
     return pages
 
 
