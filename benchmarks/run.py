@@ -32,7 +32,7 @@ from comparisons import (  # noqa: E402
     run_validate,
 )
 from measure import BenchError, load_average, machine  # noqa: E402
-from sitebench import plugin_missing  # noqa: E402
+from sitebench import plugin_missing, serial_config  # noqa: E402
 
 
 def table(rows: list[Row]) -> str:
@@ -183,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         if not missing and any("MISSED" in r.result and "build" in r.measure for r in bench.rows):
             project = bench.project(options.build_size)
+            # workers: 0, so that the page conversions the workers would do show in the one profiled process
             profile(
                 bench,
-                f"mkdocs build at {options.build_size:,} records",
-                ["mkdocs", "build", "--site-dir", str(project / "site")],
+                f"mkdocs build at {options.build_size:,} records, with `workers: 0` (all page work in one "
+                "process)",
+                ["mkdocs", "build", "-f", str(serial_config(project)), "--site-dir", str(project / "site")],
                 project,
             )
     except BenchError as error:

@@ -144,15 +144,25 @@ def make_plain_twin(project: Path, twin: Path) -> Path:
 
 def focus_config(project: Path, slug: str) -> Path:
     """A configuration with the plugin's focused preview on one record (`focus: [slug]`)."""
+    return plugin_options_config(project, "mkdocs.focus.yml", focus=[slug])
+
+
+def serial_config(project: Path) -> Path:
+    """A configuration whose build converts every page in the build process (`workers: 0`), for profiles."""
+    return plugin_options_config(project, "mkdocs.serial.yml", workers=0)
+
+
+def plugin_options_config(project: Path, name: str, **changes: Any) -> Path:
+    """`name` next to mkdocs.yml: the same configuration with some releasebook options changed."""
     config = read_config(project / "mkdocs.yml")
     plugins: list[Any] = []
     for entry in _plugins(config):
         if _plugin_name(entry) == PLUGIN:
             options = dict(entry[PLUGIN] or {}) if isinstance(entry, dict) else {}
-            options["focus"] = [slug]
+            options.update(changes)
             entry = {PLUGIN: options}
         plugins.append(entry)
-    return _write_config(project / "mkdocs.focus.yml", {"INHERIT": "mkdocs.yml", "plugins": plugins})
+    return _write_config(project / name, {"INHERIT": "mkdocs.yml", "plugins": plugins})
 
 
 def _free_port() -> int:
