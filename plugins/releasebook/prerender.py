@@ -7,11 +7,13 @@ record pages dominate a large site's build. Two things help, and neither changes
   record pages (the main process waits), and hand back what it produced: the HTML, the table of contents,
   the anchors and the log messages, which the main process then logs as its own so `--strict` counts them.
 - **Reuse.** In `mkdocs serve` one plugin instance lives across rebuilds; a page whose Markdown is unchanged
-  since the last build gets its previous result instead of a new conversion.
+  since the last build gets its previous result instead of a new conversion. Under `serve --dirty`, a record
+  page whose HTML in site_dir came from the same source is not rebuilt at all (`GeneratedFile`).
 
 A result is used only when the page's final Markdown (after every plugin's `on_page_markdown`) is exactly the
-text it was made from, and the markdown settings and the set of files are unchanged; anything else is
-converted the usual way. Pages listed in the nav keep MkDocs' own Page objects (their nav titles live there).
+text it was made from, and the markdown settings, mkdocs.yml and the set of files are unchanged; anything else
+is converted the usual way. The Page objects are made before MkDocs builds the nav, so each takes the title
+its nav entry gives, as MkDocs' own would (`nav_title`).
 """
 
 from __future__ import annotations
