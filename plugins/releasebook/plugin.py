@@ -206,6 +206,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             raise PluginError(f"releasebook: {error}") from error
         except jinja2.TemplateError as error:
             raise PluginError(f"releasebook: template error: {_describe(error)}") from error
+        edit_uris: dict[str, str] = {}  # three pages per record; resolving its path costs syscalls
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
@@ -214,7 +215,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = GeneratedFile.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source:
-                file.edit_uri = edit_path(self.settings.path(page.source), config.docs_dir)
+                if page.source not in edit_uris:
+                    edit_uris[page.source] = edit_path(self.settings.path(page.source), config.docs_dir)
+                file.edit_uri = edit_uris[page.source]
             files.append(file)
             self.generated.add(file.src_uri)
             CachedPage(file, config, self.renderer)
