@@ -27,16 +27,9 @@ def _encode(value: Any, newline: str) -> str:
     # The order of the checks is the standard library's, so bools, int and str subclasses encode the same.
     if isinstance(value, str):
         return encode_basestring(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        return _float(value)
+    scalar = _scalar(value)
+    if scalar is not None:
+        return scalar
     inner = newline + _INDENT
     separator = "," + inner
     # One list per container, brackets and separators included, joined once: a big child is copied only into
@@ -77,20 +70,28 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
+def _scalar(value: Any) -> str | None:
+    """null, a bool or a number as JSON text, as the standard library writes it; None for anything else."""
+    if value is None:
+        return "null"
+    if value is True:  # before int: bool is an int
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    return None
+
+
 def _key(key: Any) -> str:
     """A mapping key as text, converted as the standard library converts it."""
     if isinstance(key, str):
         return key
-    if isinstance(key, float):
-        return _float(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
+    scalar = _scalar(key)
+    if scalar is not None:
+        return scalar
     raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
 
 

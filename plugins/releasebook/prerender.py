@@ -198,15 +198,20 @@ class PageRenderer:
             del self._results[src_uri]
 
     def render(self, page: Page, config: MkDocsConfig, files: Files) -> None:
-        """Give the page its kept result when its Markdown is unchanged, else convert it and keep that."""
+        """The page's kept result when its Markdown is unchanged, else a conversion (kept in serve)."""
         assert page.markdown is not None
         src_uri = page.file.src_uri
         kept = self._results.get(src_uri)
         if kept is not None and kept.markdown_digest == digest(page.markdown) and _apply(page, kept, files):
             self.reused += 1
             return
-        self._results[src_uri] = _render_capturing(page, config, files, quiet=False)
         self.converted += 1
+        if not self.keep:
+            # a build meets this page once: convert it as MkDocs does, without packing a result nobody reuses
+            self._results.pop(src_uri, None)
+            Page.render(page, config, files)
+            return
+        self._results[src_uri] = _render_capturing(page, config, files, quiet=False)
 
     def finish(self, src_uri: str, html: str) -> str:
         """`finish(html)`, or its kept result when it was made from this very HTML."""

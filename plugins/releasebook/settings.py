@@ -17,7 +17,10 @@ PACKAGE_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 # Python's own stack bounds how deep the loader can walk; libyaml stops at 1,000 levels anyway.
 MAX_DEPTH_CEILING = 100
-_LIMIT_RANGES = {"max_file_bytes": (1, None), "max_depth": (1, MAX_DEPTH_CEILING), "max_records": (1, None)}
+_WHOLE_NUMBER_RANGES = {
+    "max_file_bytes": (1, None), "max_depth": (1, MAX_DEPTH_CEILING), "max_records": (1, None),
+    "workers": (0, None),
+}
 _TEXT_OPTIONS = ("releases_dir", "policy", "schema", "policy_schema", "templates_dir", "tag_format")
 
 
@@ -128,8 +131,8 @@ class Settings:
 def _checked_option(name: str, value: Any) -> Any:
     """An option's value as Settings holds it; a wrong type or range would fail later, unexplained."""
     wrong = f"releasebook option '{name}' must be"
-    if name in _LIMIT_RANGES:
-        low, high = _LIMIT_RANGES[name]
+    if name in _WHOLE_NUMBER_RANGES:
+        low, high = _WHOLE_NUMBER_RANGES[name]
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
             span = f"from {low} to {high}" if high else f"of at least {low}"
             raise ConfigError(f"{wrong} a whole number {span}, got {value!r}")
@@ -137,8 +140,6 @@ def _checked_option(name: str, value: Any) -> Any:
         raise ConfigError(f"{wrong} text, got {value!r}")
     if name == "enforce" and value not in ("error", "warning"):
         raise ConfigError(f"{wrong} 'error' or 'warning', got {value!r}")
-    if name == "workers" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise ConfigError(f"{wrong} a whole number of at least 0, got {value!r}")
     if name == "focus":
         if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{wrong} a list of text, got {value!r}")
