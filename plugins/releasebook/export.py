@@ -38,6 +38,7 @@ from .links import (
     tag_url,
     version_link,
 )
+from .memo import Memo
 from .model import Change, Policy, Release
 from .settings import Settings
 
@@ -154,8 +155,12 @@ def atom_feed(
     *,
     policy: Policy | None = None,
     pages_url: Callable[[Release], str] | None = None,
+    memo: Memo[str] | None = None,
 ) -> str:
-    """An Atom 1.0 feed of released and rolled-back releases (see `feed_warnings` for what to log)."""
+    """An Atom 1.0 feed of released and rolled-back releases (see `feed_warnings` for what to log).
+
+    With a `memo` (serve), an entry's HTML body is made again only when its release or link changed.
+    """
     site_url = settings.site_url
     organization = policy.organization if policy is not None else ""
     entries = feed_entries(history)
@@ -163,6 +168,8 @@ def atom_feed(
     def path_of(release: Release) -> str:
         return pages_url(release) if pages_url is not None else page_path(release)
 
+    if memo is not None:
+        memo.start()
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     feed_url = site_link(site_url, FEED_PATH) if site_base(site_url) else ""
     ET.SubElement(feed, "id").text = feed_url or _urn(organization, "feed")
@@ -192,7 +199,9 @@ def atom_feed(
         if release.status == "rolled-back":
             ET.SubElement(entry, "category", {"term": "rolled-back", "label": "Rolled back"})
         ET.SubElement(entry, "summary", {"type": "text"}).text = _xml_text(_plain(release.summary))
-        ET.SubElement(entry, "content", {"type": "html"}).text = _xml_text(entry_html(release, link))
+        body = (entry_html(release, link) if memo is None else
+                memo.get(release.slug, (release, link), entry_html, release, link))
+        ET.SubElement(entry, "content", {"type": "html"}).text = _xml_text(body)
     ET.indent(feed, space="  ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
@@ -221,12 +230,21 @@ def published_schema(path: Path, site_url: str, name: str) -> str:
 # --- everything the site publishes --------------------------------------------------------------------------
 
 
+class SiteMemo:
+    """What `site_files` can reuse in the next build of a `mkdocs serve` session: feed and JSON entries."""
+
+    def __init__(self) -> None:
+        self.feed_entries: Memo[str] = Memo()
+        self.json_entries: Memo[str] = Memo()
+
+
 def site_files(
     history: History,
     settings: Settings,
     *,
     policy: Policy | None = None,
     pages_url: Callable[[Release], str] | None = None,
+    memo: SiteMemo | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """The machine-readable files of the site by path (feed, JSON index, both schemas), and warnings to log.
 
@@ -235,8 +253,10 @@ def site_files(
     `releases.json` is 57 MB as UTF-8, twice that as a Python string once it holds a character such as `→`.
     """
     files = {
-        FEED_PATH: atom_feed(history, settings, policy=policy, pages_url=pages_url).encode(),
-        JSON_PATH: b"".join(part.encode() for part in releases_json_parts(history, settings)),
+        FEED_PATH: atom_feed(history, settings, policy=policy, pages_url=pages_url,
+                             memo=None if memo is None else memo.feed_entries).encode(),
+        JSON_PATH: b"".join(part.encode() for part in releases_json_parts(
+            history, settings, None if memo is None else memo.json_entries)),
         "schemas/release.schema.json": published_schema(
             settings.schema_path(settings.schema, "release.schema.json"), settings.site_url,
             "release.schema.json").encode(),
@@ -251,6 +271,7 @@ __all__ = [
     "FEED_PATH",
     "JSON_FORMAT",
     "JSON_PATH",
+    "SiteMemo",
     "atom_feed",
     "compare_url",
     "entry_html",

@@ -15,6 +15,7 @@ from . import __version__
 from .history import History
 from .json_text import dumps_indented
 from .links import compare_url, is_tagged, page_path, predecessors, site_base, site_link
+from .memo import Memo
 from .model import Change, Checklist, Release, Verdict
 from .settings import Settings
 
@@ -127,11 +128,13 @@ def release_data(release: Release, history: History, settings: Settings, rank: i
     }
 
 
-def releases_json_parts(history: History, settings: Settings) -> Iterator[str]:
+def releases_json_parts(history: History, settings: Settings,
+                        memo: Memo[str] | None = None) -> Iterator[str]:
     """`releases.json` in pieces that join into `releases_json()`: the head, then one entry at a time.
 
     Each entry is built and encoded only when its turn comes, so the export never holds thousands of entries
-    as Python values; the text is what `json.dumps(document, indent=2, ensure_ascii=False)` writes.
+    as Python values; the text is what `json.dumps(document, indent=2, ensure_ascii=False)` writes. With a
+    `memo` (serve), an entry whose inputs equal the last build's is not encoded again.
     """
     before = predecessors(history)
     head = {
@@ -147,10 +150,25 @@ def releases_json_parts(history: History, settings: Settings) -> Iterator[str]:
         yield '\n  "releases": []\n}\n'
         return
     yield '\n  "releases": ['
+    if memo is not None:
+        memo.start()
     for rank, release in enumerate(history.releases):
-        entry = release_data(release, history, settings, rank, before.get(release.slug))
-        yield f"{',' if rank else ''}\n    {dumps_indented(entry, level=2)}"
+        slug = release.slug
+        previous = before.get(slug)
+        if memo is None:
+            text = _entry_text(release, history, settings, rank, previous)
+        else:
+            # everything release_data reads: the record, its place, its neighbours' results, the settings
+            inputs = (release, rank, previous, history.last_known_good.get(slug), history.verdicts.get(slug),
+                      settings)
+            text = memo.get(slug, inputs, _entry_text, release, history, settings, rank, previous)
+        yield f"{',' if rank else ''}\n    {text}"
     yield "\n  ]\n}\n"
+
+
+def _entry_text(release: Release, history: History, settings: Settings, rank: int,
+                before: Release | None) -> str:
+    return dumps_indented(release_data(release, history, settings, rank, before), level=2)
 
 
 def releases_json(history: History, settings: Settings) -> str:

@@ -182,6 +182,9 @@ class Checker:
         if policy is None or policy != self._results_policy:
             self._results.clear()
             self._results_policy = policy
+        else:
+            # the same policy as last time: hand back the same object, so what is built from it compares fast
+            policy = self._results_policy
         if paths is None:
             folder = settings.path(settings.releases_dir)
             if not folder.is_dir():

@@ -26,12 +26,12 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .accessible import name_task_checkboxes
-from .export import site_files
+from .export import SiteMemo, site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
 from .prerender import CachedPage, GeneratedFile, PageRenderer, available_cpus
 from .problems import Problem
-from .render import UnsafePathError, macros_variables, render_site
+from .render import RenderMemo, UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text
 from .sanitize import sanitize_html
 from .settings import ConfigError, Settings
@@ -137,6 +137,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self._checker: Checker | None = None
         self._checker_key: tuple[Any, ...] = ()
         self.renderer = PageRenderer(finish=finish_page)
+        # serve only: pages, feed and JSON entries from the last build, reused while their inputs are equal
+        self.render_memo: RenderMemo | None = None
+        self.site_memo: SiteMemo | None = None
         self.dirty = False
         self._built: dict[str, str] = {}  # src_uri -> source of the generated pages this build writes
         self._outputs: Path | None = None  # the folder holding this build's feed, JSON and schemas
@@ -147,6 +150,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.command = command
         self.dirty = dirty
         self.renderer.keep = command == "serve"
+        if command == "serve":
+            self.render_memo, self.site_memo = RenderMemo(), SiteMemo()
 
     @event_priority(50)  # before mkdocs-macros (priority 0) copies config.extra into its variables
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -200,7 +205,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         """Add the generated pages in memory (editing opens their YAML), the feed, JSON and schemas."""
         assert self.settings is not None and self.project is not None and self.history is not None
         try:
-            pages = render_site(self.project, self.history, self.settings, only=self.focus())
+            pages = render_site(self.project, self.history, self.settings, only=self.focus(),
+                                memo=self.render_memo)
         except (ConfigError, UnsafePathError) as error:
             # a missing templates_dir, a broken override template, or a version that would leave the site
             raise PluginError(f"releasebook: {error}") from error
@@ -221,7 +227,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             files.append(file)
             self.generated.add(file.src_uri)
             CachedPage(file, config, self.renderer)
-        outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy)
+        outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy,
+                                       memo=self.site_memo)
         for warning in warnings:
             log.warning(warning)
         # The feed and releases.json grow with the history (tens of MB at thousands of records): they wait on

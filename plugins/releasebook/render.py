@@ -8,6 +8,7 @@ the plugin turns `Page`s into in-memory files.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import semver
 
 from .history import History
 from .links import is_tagged, predecessors, tag_name, version_link
+from .memo import Memo
 from .model import Policy, Release
 from .pipeline import Project
 from .render_filters import FILTERS
@@ -76,8 +78,9 @@ def _no_none(value: Any) -> Any:
 def environment(user_dir: str | None) -> jinja2.Environment:
     """The Jinja environment: the project's templates first, then the packaged ones.
 
-    `render_site` makes one per call, so `mkdocs serve` picks up template edits, and each template is compiled
-    once per build rather than checked on disk for every page.
+    `render_site` makes one per call (or reuses a `RenderMemo`'s while no template file changed), so
+    `mkdocs serve` picks up template edits, and each template is compiled once rather than checked on disk for
+    every page.
     """
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
@@ -127,12 +130,60 @@ def page_path(*parts: str) -> str:
     return path
 
 
+class RenderMemo:
+    """What `render_site` can reuse in the next build of a `mkdocs serve` session.
+
+    The Jinja environment (compiled templates), and each page's Markdown with the template inputs it came
+    from. Any change to a template file, the project's or a packaged one, starts afresh.
+    """
+
+    def __init__(self) -> None:
+        self.pages: Memo[str] = Memo()
+        self._env: jinja2.Environment | None = None
+        self._stamp: tuple[Any, ...] = ()
+
+    def environment(self, user_dir: str | None) -> jinja2.Environment:
+        """The environment made for the same template files, else a new one (and no kept pages)."""
+        stamp = (user_dir, _folder_stamp(user_dir), _folder_stamp(str(PACKAGE_TEMPLATES)))
+        if self._env is None or stamp != self._stamp:
+            self._env, self._stamp = environment(user_dir), stamp
+            self.pages.clear()
+        return self._env
+
+
+def _folder_stamp(folder: str | None) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of each file in a template folder (imports included)."""
+    if folder is None:
+        return ()
+    stamps = []
+    for current, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            try:
+                stat = os.stat(os.path.join(current, name))
+            except OSError:
+                continue
+            stamps.append((os.path.join(current, name), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
 class _Renderer:
     """Renders pages from one environment; template mistakes become ConfigErrors naming the template."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, memo: Memo[str] | None = None) -> None:
         self.env = env
+        self.memo = memo
         self.templates: dict[str, jinja2.Template] = {}
+
+    def page(self, path: str, name: str, **context: Any) -> str:
+        """The page at `path` from template `name`; the memo's copy when the same inputs made it before."""
+        if self.memo is None:
+            return self(name, **context)
+        return self.memo.get(path, (name, context), self.render, name, context)
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        """Template `name` rendered with `context`."""
+        return self(name, **context)
 
     def __call__(self, name: str, **context: Any) -> str:
         try:
@@ -148,16 +199,22 @@ class _Renderer:
 
 
 def render_site(project: Project, history: History, settings: Settings, *,
-                only: frozenset[str] | None = None) -> list[Page]:
+                only: frozenset[str] | None = None, memo: RenderMemo | None = None) -> list[Page]:
     """Every generated page in a stable order: index, status, policy, then each release's three pages.
 
     `only` names the slugs to render in full (a focused preview); the index, status and policy pages are
-    always rendered, and they link only to pages that exist.
+    always rendered, and they link only to pages that exist. With a `memo` (serve), a page whose template
+    inputs equal the last build's is not rendered again.
     """
     policy = project.policy
     if policy is None:
         raise ValueError("render_site needs a project with a valid policy")
-    render = _Renderer(environment(templates_dir(settings)))
+    user_dir = templates_dir(settings)
+    if memo is None:
+        render = _Renderer(environment(user_dir))
+    else:
+        memo.pages.start()
+        render = _Renderer(memo.environment(user_dir), memo.pages)
     views = build_views(history, policy, only)
     by_slug: dict[str, ReleaseView] = {}
     for view in views:
@@ -165,11 +222,11 @@ def render_site(project: Project, history: History, settings: Settings, *,
     upcoming = [view for view in views if view.release.is_upcoming]
     recent = [view for view in views if not view.release.is_upcoming][:RECENT_RELEASED]
     pages = [
-        Page(INDEX_PATH, render("index.md.j2", releases=views, upcoming=upcoming, groups=major_groups(views),
-                                policy=policy), None, True),
-        Page(STATUS_PATH, render("status.md.j2", upcoming=upcoming, recent=recent, policy=policy),
-             None, True),
-        Page(POLICY_PATH, render("policy.md.j2", policy=policy, rules=rule_rows(policy)),
+        Page(INDEX_PATH, render.page(INDEX_PATH, "index.md.j2", releases=views, upcoming=upcoming,
+                                     groups=major_groups(views), policy=policy), None, True),
+        Page(STATUS_PATH, render.page(STATUS_PATH, "status.md.j2", upcoming=upcoming, recent=recent,
+                                      policy=policy), None, True),
+        Page(POLICY_PATH, render.page(POLICY_PATH, "policy.md.j2", policy=policy, rules=rule_rows(policy)),
              policy.source, True),
     ]
     before = predecessors(history)
@@ -183,15 +240,18 @@ def render_site(project: Project, history: History, settings: Settings, *,
                  if release.is_prerelease else None)
         common = {"r": view, "policy": policy}
         incident = incident_view(release, policy)  # the notes and the runbook show the same incident
-        pages.append(Page(page_path("releases", view.slug, "index.md"), render(
-            "notes.md.j2", newer=newer, older=older, final=final, banners=banners(release),
+        notes_path = page_path("releases", view.slug, "index.md")
+        pages.append(Page(notes_path, render.page(
+            notes_path, "notes.md.j2", newer=newer, older=older, final=final, banners=banners(release),
             incident=incident, source=source_link(settings, release, before),
             **common), release.source, False))
-        pages.append(Page(page_path("releases", view.slug, "checklist.md"), render(
-            "checklist.md.j2", **common), release.source, False))
+        checklist_path = page_path("releases", view.slug, "checklist.md")
+        pages.append(Page(checklist_path, render.page(checklist_path, "checklist.md.j2", **common),
+                          release.source, False))
         verdict = history.verdicts[release.slug]
-        pages.append(Page(page_path("releases", view.slug, "rollback.md"), render(
-            "rollback.md.j2", immediate=criteria_rows(release, verdict, policy.immediate),
+        rollback_path = page_path("releases", view.slug, "rollback.md")
+        pages.append(Page(rollback_path, render.page(
+            rollback_path, "rollback.md.j2", immediate=criteria_rows(release, verdict, policy.immediate),
             consider=criteria_rows(release, verdict, policy.consider), on_call=on_call(release, policy),
             incident=incident, **common), release.source, False))
     return pages
@@ -298,5 +358,5 @@ def macros_variables(history: History, policy: Policy) -> dict[str, object]:
     }
 
 
-__all__ = ["Page", "ReleaseInfo", "UnsafePathError", "environment", "macros_variables", "page_path",
-           "render_site"]
+__all__ = ["Page", "ReleaseInfo", "RenderMemo", "UnsafePathError", "environment", "macros_variables",
+           "page_path", "render_site"]
