@@ -9,13 +9,15 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 from releasebook.plugin import ReleasebookPlugin
-from releasebook.prerender import nav_title
+from releasebook.prerender import CachedPage, GeneratedFile, PageRenderer, nav_title
 
 from .helpers import copy_example, replace_once
 
@@ -182,3 +184,25 @@ def test_a_dirty_serve_rebuild_writes_only_the_changed_record_pages(tmp_path: Pa
     assert [path for path in pages if served[path] != reference[path]] == []
     # (the search index is left out: Material merges a dirty rebuild's entries as if one page had changed)
 
+
+
+def test_generated_pages_keep_their_texts_compressed(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    source = "---\ntitle: X\n---\n\n# X\n\nSome *text*.\n"
+    file = GeneratedFile("releases/x/index.md", None, config.site_dir, config.use_directory_urls)
+    file.content_string = source
+    assert isinstance(file._packed_source, bytes)
+    assert file.content_string == source
+    page = CachedPage(file, config, PageRenderer(finish=lambda html: html))
+    page.read_source(config)
+    assert page.markdown is not None and "Some *text*." in page.markdown
+    page.render(config, Files([file]))
+    # once converted, both texts wait compressed, and read back as they were
+    assert page.packed_markdown is not None and page._markdown_text is None
+    assert page.markdown is not None and "Some *text*." in page.markdown
+    assert page.packed_content is not None and page.content is not None
+    assert zlib.decompress(page.packed_content).decode() == page.content
+    assert "<em>text</em>" in page.content
+    page.content = "<p>changed</p>"
+    assert page.content == "<p>changed</p>"

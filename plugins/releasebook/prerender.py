@@ -3,9 +3,9 @@
 MkDocs converts every page one after another on one core, and Python-Markdown costs about 2 ms per KB, so the
 record pages dominate a large site's build. Two things help, and neither changes a byte of the output:
 
-- **Workers.** On a cold build, forked worker processes run MkDocs' own `Page.render()` on the generated
-  record pages (the main process waits), and hand back what it produced: the HTML, the table of contents,
-  the anchors and the log messages, which the main process then logs as its own so `--strict` counts them.
+- **Workers.** On a cold build, the main process and forked worker processes run MkDocs' own `Page.render()`
+  on the generated record pages, and keep what it produced: the HTML (compressed), the table of contents,
+  the anchors and the log messages, which the main process logs as its own so `--strict` counts them.
 - **Reuse.** In `mkdocs serve` one plugin instance lives across rebuilds; a page whose Markdown is unchanged
   since the last build gets its previous result instead of a new conversion. Under `serve --dirty`, a record
   page whose HTML in site_dir came from the same source is not rebuilt at all (`GeneratedFile`).
@@ -40,7 +40,10 @@ MIN_PAGES_FOR_WORKERS = 64
 """Fewer pages than this are converted in the main process: forking and collecting would cost more."""
 
 CHUNKS_PER_WORKER = 8
-"""Pages go out in this many chunks per worker, so a worker with heavy pages does not hold up the rest."""
+"""Pages go out in this many chunks per process and round, so heavy pages do not hold up the rest."""
+
+PAGES_PER_WORKER = 1500
+"""Pages a worker converts before it exits and a fresh one is forked (see `PageRenderer._convert_round`)."""
 
 LogEntry = tuple[str, int, str]
 """A log message a conversion produced: logger name, level, text."""
@@ -75,11 +78,32 @@ class Rendered:
 
 
 def _pack(text: str) -> bytes:
+    if isinstance(text, PackedText):
+        return text.packed
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
-def _unpack(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+def _unpack(packed: bytes) -> PackedText:
+    global _last_unpacked
+    last = _last_unpacked
+    if last is not None and last.packed is packed:
+        return last  # a page's HTML is read several times in a row (theme, search): decompress it once
+    text = _last_unpacked = PackedText(zlib.decompress(packed).decode("utf-8", "surrogatepass"), packed)
+    return text
+
+
+_last_unpacked: PackedText | None = None
+
+
+class PackedText(str):
+    """Text that still has its compressed form at hand, so storing it again costs no second compression."""
+
+    packed: bytes
+
+    def __new__(cls, text: str, packed: bytes) -> PackedText:
+        made = super().__new__(cls, text)
+        made.packed = packed
+        return made
 
 
 class _Capture(logging.Handler):
@@ -135,7 +159,10 @@ def _apply(page: Page, rendered: Rendered, files: Files) -> bool:
             links[target] = dict(anchors)
     for name, level, message in rendered.log:
         logging.getLogger(name).log(level, "%s", message)
-    page.content = rendered.content
+    if isinstance(page, CachedPage):
+        page.packed_content = rendered.packed_content
+    else:
+        page.content = rendered.content
     page.toc = rendered.toc
     page._title_from_render = rendered.title
     page.present_anchor_ids = set(rendered.present_anchor_ids)
@@ -229,22 +256,42 @@ class PageRenderer:
         todo = [page.file.src_uri for page in pages if not self._is_current(page)]
         if workers < 2 or len(todo) < MIN_PAGES_FOR_WORKERS or not can_fork():
             return
-        chunk_size = max(1, -(-len(todo) // (workers * CHUNKS_PER_WORKER)))
-        chunks = [todo[start:start + chunk_size] for start in range(0, len(todo), chunk_size)]
         global _WORK
         _WORK = (config, files, self._finish)
         # Frozen objects are never scanned by the cyclic collector: without this, every full collection in a
         # worker walks the whole inherited heap, and touching it copies the parent's memory page by page.
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results in pool.imap_unordered(_convert_chunk, chunks):
-                    for src_uri, rendered in results:
-                        self._results[src_uri] = rendered
-                        self.converted += 1
+            per_round = workers * PAGES_PER_WORKER
+            for start in range(0, len(todo), per_round):
+                self._convert_round(todo[start:start + per_round], workers)
         finally:
             _WORK = None
             gc.unfreeze()
+
+    def _convert_round(self, todo: list[str], workers: int) -> None:
+        """Convert pages in this process and in `workers - 1` freshly forked ones, which exit after the round.
+
+        A forked worker copies each page of the parent's memory that it writes to (its allocations land in
+        the inherited heap's free slots), about 90 MB at 5,000 records whatever its share. So the main process
+        converts a share itself rather than wait, one worker fewer is forked, and workers live for one round.
+        """
+        chunk_size = max(1, -(-len(todo) // (workers * CHUNKS_PER_WORKER)))
+        chunks = [todo[start:start + chunk_size] for start in range(0, len(todo), chunk_size)]
+        # every workers-th chunk is the main process's: the pages are in site order, heavy ones spread out
+        own = chunks[::workers]
+        theirs = [chunk for index, chunk in enumerate(chunks) if index % workers]
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.imap_unordered(_convert_chunk, theirs)
+            for chunk in own:
+                self._keep_results(_convert_chunk(chunk))
+            for results in pending:
+                self._keep_results(results)
+
+    def _keep_results(self, results: list[tuple[str, Rendered]]) -> None:
+        for src_uri, rendered in results:
+            self._results[src_uri] = rendered
+            self.converted += 1
 
     def _is_current(self, page: Page) -> bool:
         kept = self._results.get(page.file.src_uri)
@@ -271,7 +318,7 @@ _WORK: tuple[MkDocsConfig, Files, Callable[[str], str]] | None = None
 
 
 def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
-    """In a worker: read, convert (MkDocs' own code, messages held back) and finish each page."""
+    """Read, convert (MkDocs' own code, messages held back) and finish each page (in any process)."""
     assert _WORK is not None
     config, files, finish = _WORK
     results: list[tuple[str, Rendered]] = []
@@ -284,6 +331,9 @@ def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
         rendered = _render_capturing(page, config, files, quiet=True)
         finished = finish(page.content or "")
         results.append((src_uri, replace(rendered, packed_finished=_pack(finished))))
+        # The result is packed: drop the page's texts, or each worker would hold every page it converted.
+        page.markdown = page.content = None
+        page.toc = TableOfContents([])
     config._current_page = None
     return results
 
@@ -310,11 +360,26 @@ def available_cpus() -> int:
 class GeneratedFile(File):
     """A generated page that a `--dirty` serve rebuild skips while site_dir holds its HTML from this source.
 
+    Its source waits compressed: thousands of records' Markdown would otherwise sit in memory as text.
+
     MkDocs counts a file made in memory as modified on every build; this one says no when `unchanged` is set
     (by the plugin, from PageRenderer.unchanged) and its HTML is still there.
     """
 
     unchanged: bool = False
+
+    _packed_source: bytes | None = None
+
+    @property
+    def _content(self) -> str | None:
+        """The page's source (MkDocs reads it through `content_string`); kept compressed until then."""
+        return None if self._packed_source is None else _unpack(self._packed_source)
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        if isinstance(value, bytes):
+            value = value.decode("utf-8-sig")
+        self._packed_source = None if value is None else _pack(value)
 
     def is_modified(self) -> bool:
         """False for an unchanged page whose output exists; otherwise as MkDocs decides."""
@@ -324,16 +389,50 @@ class GeneratedFile(File):
 
 
 class CachedPage(Page):
-    """A generated page whose conversion goes through a PageRenderer."""
+    """A generated page whose conversion goes through a PageRenderer, and whose HTML waits compressed.
+
+    MkDocs converts every page before it writes the first one, so a big site's HTML all sits in memory at
+    once: about 150 MB at 5,000 records as text, a fifth of that compressed. The page hands out its HTML and
+    Markdown as text whenever they are read (the theme reads the HTML twice, the search plugin once).
+    """
+
+    packed_content: bytes | None = None
+    """The HTML, compressed (None before conversion)."""
+    _markdown_text: str | None = None
+    """The Markdown as text, from reading the source until the page is converted."""
+    packed_markdown: bytes | None = None
+    """The Markdown, compressed once the page is converted (plugins rarely read it after that)."""
 
     def __init__(self, file: File, config: MkDocsConfig, renderer: PageRenderer) -> None:
         # MkDocs keeps a Page made before the nav is built, so the page takes the title its nav entry gives
         super().__init__(nav_title(config["nav"], file.src_uri), file, config)
         self._renderer = renderer
 
+    @property
+    def content(self) -> str | None:
+        """The page's HTML, as MkDocs and other plugins read it."""
+        return None if self.packed_content is None else _unpack(self.packed_content)
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        self.packed_content = None if value is None else _pack(value)
+
+    @property
+    def markdown(self) -> str | None:
+        """The page's Markdown, as MkDocs and other plugins read it."""
+        if self._markdown_text is not None or self.packed_markdown is None:
+            return self._markdown_text
+        return _unpack(self.packed_markdown)
+
+    @markdown.setter
+    def markdown(self, value: str | None) -> None:
+        self._markdown_text, self.packed_markdown = value, None
+
     def render(self, config: MkDocsConfig, files: Files) -> None:
         """Convert as MkDocs does, or take the result made from the very same Markdown."""
         self._renderer.render(self, config, files)
+        if self._markdown_text is not None:
+            self.packed_markdown, self._markdown_text = _pack(self._markdown_text), None
 
 
 def nav_title(nav: Any, src_uri: str) -> str | None:
