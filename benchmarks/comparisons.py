@@ -13,6 +13,7 @@ from pathlib import Path
 from generate import generate
 from measure import BenchError, Series, interleave, run_once, split_arguments
 from sitebench import (
+    append_marker,
     bench_env,
     build_command,
     clean,
@@ -369,6 +370,9 @@ def run_preview(bench: Bench) -> None:
         "focus": ("preview latency (focus on the edited record)", None, ()),
     }
     for mode in options.preview_modes:
+        if mode == "plain":
+            _preview_plain_twin(bench, project, slug, page)
+            continue
         label, config, extra = modes[mode]
         if config is None:
             config = focus_config(project, slug)
@@ -395,6 +399,30 @@ def run_preview(bench: Bench) -> None:
             )
         )
         print(f"{label} at {options.preview_size:,}: {median:.2f} s", flush=True)
+
+
+def _preview_plain_twin(bench: Bench, project: Path, slug: str, page: str) -> None:
+    """MkDocs' own floor for a full serve rebuild: plain MkDocs serving the same pages, one page edited."""
+    options = bench.options
+    label = "preview latency (plain MkDocs, same pages)"
+    twin = project.parent / f"{project.name}-plain"
+    if not (twin / "mkdocs.yml").is_file():
+        bench.scratch.append(twin)
+        make_plain_twin(project, twin)
+    source = twin / "docs" / "releases" / slug / "index.md"
+    try:
+        latencies, command = preview_latency(twin, twin / "mkdocs.yml", source, page, options.edits,
+                                             edit=append_marker)
+    except BenchError as error:
+        bench.rows.append(Row("5", label, f"{options.preview_size:,}", result="not measured: see notes"))
+        bench.notes.append(f"{label}: {error}")
+        return
+    median = sorted(latencies)[len(latencies) // 2]
+    bench.commands[label] = f"(cd {twin} && {shlex.join(command)}), then edit {source.relative_to(twin)}"
+    edits = ", ".join(f"{x:.2f}" for x in latencies)
+    bench.rows.append(Row("5", label, f"{options.preview_size:,}", _seconds(median), "",
+                          f"edits: {edits}; MkDocs' own floor for a full rebuild, no target"))
+    print(f"{label} at {options.preview_size:,}: {median:.2f} s", flush=True)
 
 
 # --- profiles and report ----------------------------------------------------------------------------------

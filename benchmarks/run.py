@@ -51,11 +51,14 @@ def table(rows: list[Row]) -> str:
 STANDING_NOTES = (
     "Every command is a fresh process: interpreter start-up is part of each time, on both sides.",
     "No parallelism: validate, check-jsonschema and the parse floor each run on one core.",
-    "The releasebook build converts the generated pages' Markdown in worker processes, one per CPU (the "
-    "plugin's `workers` option; plugins/releasebook/prerender.py), then MkDocs lays out every page on one "
-    "core as usual. Plain MkDocs has no such option, so it converts the same pages on one core. Build "
-    "memory counts the workers: the larger of the build process's own peak RSS and the peak summed PSS of "
-    "its process tree.",
+    "The releasebook build converts the generated pages' Markdown in one process per CPU, the build "
+    "process and forked workers (the plugin's `workers` option; plugins/releasebook/prerender.py), then "
+    "MkDocs lays out every page on one core as usual. Plain MkDocs has no such option, so it converts the "
+    "same pages on one core. Build memory counts the workers: the larger of the build process's own peak "
+    "RSS and the peak summed PSS of its process tree.",
+    "Preview: `mkdocs serve` reuses the pages, feed and JSON entries whose inputs did not change "
+    "(plugins/releasebook/memo.py) and the conversions of unchanged Markdown; without `--dirty`, MkDocs "
+    "still lays out every page, as the plain-MkDocs row (the same pages, one edited) shows for MkDocs alone.",
     "validate pauses Python's cyclic garbage collector while it builds the model (the records hold no "
     "reference cycles; see plugins/releasebook/pipeline.py). The parse floor runs with the default "
     "collector; it keeps nothing alive, so its collections are cheap.",
@@ -122,7 +125,8 @@ def parse(argv: list[str]) -> Options:
     parser.add_argument("--preview-size", type=int, default=BUILD_N, help="records for the preview latency")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is reported")
     parser.add_argument("--edits", type=int, default=3, help="record edits per preview measurement")
-    parser.add_argument("--preview-modes", default="full,dirty,focus", help="any of full, dirty, focus")
+    parser.add_argument("--preview-modes", default="full,dirty,focus,plain",
+                        help="any of full, dirty, focus, plain (plain MkDocs serving the same pages)")
     parser.add_argument("--parts", default="validate,build,preview", help="any of validate, build, preview")
     parser.add_argument(
         "--workdir", type=Path, default=HERE / "work", help="where the projects are generated"

@@ -194,6 +194,12 @@ def _edit_summary(project: Path, record: Path, marker: str) -> None:
     record.write_text(render_record(data, depth=depth), encoding="utf-8")
 
 
+def append_marker(project: Path, page: Path, marker: str) -> None:
+    """Add a paragraph with the marker to a Markdown page (the plain-MkDocs twin has no records to edit)."""
+    original = page.read_text(encoding="utf-8").split("\n\nEdited for the preview benchmark:", 1)[0]
+    page.write_text(f"{original.rstrip()}\n\nEdited for the preview benchmark: {marker}.\n", encoding="utf-8")
+
+
 def preview_latency(
     project: Path,
     config: Path,
@@ -203,8 +209,11 @@ def preview_latency(
     extra: tuple[str, ...] = (),
     start_timeout: float = 900.0,
     edit_timeout: float = 180.0,
+    edit: Callable[[Path, Path, str], None] | None = None,
 ) -> tuple[list[float], list[str]]:
     """Seconds from saving `record` until `mkdocs serve` serves the change at `page`, once per edit.
+
+    `edit(project, record, marker)` saves the change (default: the record's summary becomes the marker).
 
     Returns the latencies and the command that ran. Raises BenchError when the server never comes up or a
     change never shows within the bounded waits.
@@ -234,7 +243,7 @@ def preview_latency(
             for number in range(edits):
                 marker = f"edit-{number}-{secrets.token_hex(4)}"
                 start = time.perf_counter()
-                _edit_summary(project, record, marker)
+                (edit or _edit_summary)(project, record, marker)
                 deadline = time.monotonic() + edit_timeout
                 while True:
                     body = _fetch(url)

@@ -88,7 +88,8 @@ class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Versions to render fully in `mkdocs serve` (also `RELEASEBOOK_FOCUS`); `mkdocs build` renders all."""
 
     workers = opt.Optional(opt.Type(int))
-    """Processes that convert the record pages' Markdown in parallel: unset uses every CPU, 0 or 1 none.
+    """Processes that convert the record pages' Markdown in parallel, the build's own among them: unset uses
+    every CPU, 0 or 1 only the build process.
 
     The output is the same either way; workers are forked, so only Linux uses them.
     """
