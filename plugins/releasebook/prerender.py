@@ -385,6 +385,8 @@ class GeneratedFile(File):
         """False for an unchanged page whose output exists; otherwise as MkDocs decides."""
         if self.unchanged and os.path.isfile(self.abs_dest_path):
             return False
+        if self._packed_source is not None:
+            return True  # what MkDocs decides for any file made in memory, without decompressing it first
         return super().is_modified()
 
 
