@@ -127,3 +127,20 @@ def test_an_edited_template_renders_every_page_again(tmp_path: Path) -> None:
     overridden = [path for path in third if path.endswith("/checklist.md")]
     assert overridden and all("# Overridden" in third[path] for path in overridden)
     assert third == _render(Checker(settings), settings, None, None)[0]
+
+
+def test_reordering_the_policy_reorders_the_pages_that_list_it(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    settings, checker = _project(root)
+    render_memo = RenderMemo()
+    first, _ = _render(checker, settings, render_memo, None)
+    policy = root / "policy.yml"
+    text = policy.read_text(encoding="utf-8")
+    patch = "  patch:\n    title: Patch\n    description: Hotfixes addressing critical production issues\n"
+    assert patch in text
+    # the same policy by `==` (a dict in another order), but the policy page lists the types in file order
+    _touch(policy, text.replace(patch, "").replace("\nchecklists:", f"{patch}\nchecklists:", 1))
+    second, _ = _render(checker, settings, render_memo, None)
+    assert second == _render(Checker(settings), settings, None, None)[0]
+    assert second["policy/index.md"] != first["policy/index.md"]

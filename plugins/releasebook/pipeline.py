@@ -182,9 +182,13 @@ class Checker:
         if policy is None or policy != self._results_policy:
             self._results.clear()
             self._results_policy = policy
-        else:
+        elif repr(policy) == repr(self._results_policy):
             # the same policy as last time: hand back the same object, so what is built from it compares fast
             policy = self._results_policy
+        else:
+            # equal, but a mapping's order changed (pages list release types in policy order): the records'
+            # results still hold, the new object is handed out
+            self._results_policy = policy
         if paths is None:
             folder = settings.path(settings.releases_dir)
             if not folder.is_dir():

@@ -141,6 +141,18 @@ class RenderMemo:
         self.pages: Memo[str] = Memo()
         self._env: jinja2.Environment | None = None
         self._stamp: tuple[Any, ...] = ()
+        self._policy = ""
+
+    def start(self, policy: Policy) -> None:
+        """Begin a build; any change to the policy, even one `==` does not see, renders every page again.
+
+        Dicts compare equal in any order, but templates list the policy's mappings (release types) in order.
+        """
+        fingerprint = repr(policy)
+        if fingerprint != self._policy:
+            self.pages.clear()
+            self._policy = fingerprint
+        self.pages.start()
 
     def environment(self, user_dir: str | None) -> jinja2.Environment:
         """The environment made for the same template files, else a new one (and no kept pages)."""
@@ -213,7 +225,7 @@ def render_site(project: Project, history: History, settings: Settings, *,
     if memo is None:
         render = _Renderer(environment(user_dir))
     else:
-        memo.pages.start()
+        memo.start(policy)
         render = _Renderer(memo.environment(user_dir), memo.pages)
     views = build_views(history, policy, only)
     by_slug: dict[str, ReleaseView] = {}
