@@ -5,13 +5,15 @@ Every test compares against a build without a memo: reuse must never change a by
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
+import pytest
 from releasebook.export import SiteMemo, site_files
 from releasebook.history import build_history
-from releasebook.memo import Memo
+from releasebook.memo import Memo, same
 from releasebook.pipeline import Checker
 from releasebook.render import PACKAGE_TEMPLATES, RenderMemo, render_site
 from releasebook.settings import Settings
@@ -144,3 +146,52 @@ def test_reordering_the_policy_reorders_the_pages_that_list_it(tmp_path: Path) -
     second, _ = _render(checker, settings, render_memo, None)
     assert second == _render(Checker(settings), settings, None, None)[0]
     assert second["policy/index.md"] != first["policy/index.md"]
+
+
+def test_same_is_stricter_than_equality_where_the_output_would_differ() -> None:
+    assert 1 == 1.0 == True and not same(1, 1.0) and not same(1, True)
+    utc = dt.datetime(2026, 4, 14, 14, 5, tzinfo=dt.UTC)
+    east = dt.datetime(2026, 4, 14, 16, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert utc == east and not same(utc, east)
+    assert {"a": 1, "b": 2} == {"b": 2, "a": 1} and not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    assert same({"a": [1, (2.5, "x")]}, {"a": [1, (2.5, "x")]})
+    assert not same((1, 2), [1, 2]) and not same([1], [1, 2])
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ('detected_at: "2026-04-14T16:05:00+02:00"', 'detected_at: "2026-04-14T14:05:00Z"'),
+    ("x-rollout: 1\n", "x-rollout: true\n"),
+    ("x-rollout: 1\n", "x-rollout: 1.0\n"),
+    ("  estimated_fix_hours: 16\n", "  estimated_fix_hours: 16.0\n"),
+])
+def test_an_edit_that_equality_misses_still_reaches_the_site(tmp_path: Path, before: str, after: str) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    record = root / "releases" / "2.1.0.yml"
+    text = record.read_text(encoding="utf-8")
+    if before not in text:
+        text += before
+    _touch(record, text)
+    settings, checker = _project(root)
+    render_memo, site_memo = RenderMemo(), SiteMemo()
+    first = _render(checker, settings, render_memo, site_memo)
+    _touch(record, text.replace(before, after))
+    served = _render(checker, settings, render_memo, site_memo)
+    assert served == _render(Checker(settings), settings, None, None)
+    assert served[1]["releases/releases.json"] != first[1]["releases/releases.json"]
+
+
+def test_an_override_template_printing_a_record_value_follows_its_edits(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "templates").mkdir()
+    (root / "templates" / "checklist.md.j2").write_text(
+        "---\ntitle: checklist\n---\n\n"
+        "{% if r.release.incident %}{{ r.release.incident.detected_at }}{% endif %}\n", encoding="utf-8")
+    settings = Settings(root=root, templates_dir="templates")
+    checker, render_memo = Checker(settings), RenderMemo()
+    _render(checker, settings, render_memo, None)
+    record = root / "releases" / "2.1.0.yml"
+    _touch(record, record.read_text(encoding="utf-8").replace("16:05:00+02:00", "14:05:00Z"))
+    pages, _ = _render(checker, settings, render_memo, None)
+    assert "14:05:00+00:00" in pages["releases/2.1.0/checklist.md"]

@@ -5,19 +5,24 @@ Also: a warning raised while a worker converts a page is logged by the build, so
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
+import pickle
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.structure.files import Files
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from releasebook import prerender
 from releasebook.plugin import ReleasebookPlugin
-from releasebook.prerender import CachedPage, GeneratedFile, PageRenderer, nav_title
+from releasebook.prerender import CachedPage, GeneratedFile, PageRenderer, _render_capturing, nav_title
 
 from .helpers import copy_example, replace_once
 
@@ -186,23 +191,86 @@ def test_a_dirty_serve_rebuild_writes_only_the_changed_record_pages(tmp_path: Pa
 
 
 
-def test_generated_pages_keep_their_texts_compressed(tmp_path: Path) -> None:
+def _generated_page(tmp_path: Path, source: str) -> tuple[CachedPage, Files, MkDocsConfig]:
+    """A generated page (not yet read) in the example project's config."""
     project = copy_example(tmp_path / "project")
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    source = "---\ntitle: X\n---\n\n# X\n\nSome *text*.\n"
     file = GeneratedFile("releases/x/index.md", None, config.site_dir, config.use_directory_urls)
     file.content_string = source
-    assert isinstance(file._packed_source, bytes)
-    assert file.content_string == source
-    page = CachedPage(file, config, PageRenderer(finish=lambda html: html))
+    return CachedPage(file, config, PageRenderer(finish=lambda html: html)), Files([file]), config
+
+
+def test_generated_pages_keep_their_texts_compressed(tmp_path: Path) -> None:
+    source = "---\ntitle: X\n---\n\n# X\n\nSome *text*.\n"
+    page, files, config = _generated_page(tmp_path, source)
+    file = page.file
+    assert isinstance(file, GeneratedFile) and isinstance(file._packed_source, bytes)
+    assert source.encode() not in file._packed_source and file.content_string == source
     page.read_source(config)
     assert page.markdown is not None and "Some *text*." in page.markdown
-    page.render(config, Files([file]))
-    # once converted, both texts wait compressed, and read back as they were
+    page.render(config, files)
+
+    # what a plain MkDocs page makes of the same source
+    plain_file = File("releases/x/index.md", None, config.site_dir, config.use_directory_urls)
+    plain_file.content_string = source
+    plain = Page(None, plain_file, config)
+    plain.read_source(config)
+    plain.render(config, Files([plain_file]))
+    assert plain.content is not None and "<em>text</em>" in plain.content
+
+    # once converted, both texts wait compressed, and read back as MkDocs made them
     assert page.packed_markdown is not None and page._markdown_text is None
-    assert page.markdown is not None and "Some *text*." in page.markdown
-    assert page.packed_content is not None and page.content is not None
-    assert zlib.decompress(page.packed_content).decode() == page.content
-    assert "<em>text</em>" in page.content
+    assert page.markdown == plain.markdown
+    assert page.packed_content is not None and plain.content.encode() not in page.packed_content
+    assert page.content == plain.content
     page.content = "<p>changed</p>"
     assert page.content == "<p>changed</p>"
+
+
+def test_a_source_given_as_bytes_stays_bytes_until_mkdocs_reads_it(tmp_path: Path) -> None:
+    page, _, _ = _generated_page(tmp_path, "")
+    page.file.content_bytes = "\ufeff# Bytes\n".encode()
+    assert page.file.content_bytes == "\ufeff# Bytes\n".encode()
+    assert page.file.content_string == "# Bytes\n"  # MkDocs drops the byte order mark when it decodes
+
+
+def test_compressed_text_copies_and_pickles_as_plain_text(tmp_path: Path) -> None:
+    page, _, config = _generated_page(tmp_path, "# Title\n\nBody.\n")
+    page.read_source(config)
+    page.render(config, Files([page.file]))
+    html = page.content
+    assert html is not None and type(html) is not str  # it carries its compressed form
+    for copied in (copy.copy(html), copy.deepcopy(html), pickle.loads(pickle.dumps(html))):
+        assert copied == html and type(copied) is str
+
+
+def test_a_held_back_message_reaches_no_handler_until_it_is_replayed(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    page, files, config = _generated_page(tmp_path, "# Title\n\nA [broken link](missing.md).\n")
+    page.read_source(config)
+    with caplog.at_level(logging.DEBUG):
+        rendered = _render_capturing(page, config, files, quiet=True)
+    assert any("missing.md" in message for _, _, message in rendered.log)
+    assert not [record for record in caplog.records if "missing.md" in record.getMessage()]
+
+
+def test_many_rounds_of_workers_build_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parallel = generated_project(tmp_path / "parallel", workers=2)
+    serial = generated_project(tmp_path / "serial", workers=0)
+    rounds: list[int] = []
+    convert_round = prerender.PageRenderer._convert_round
+
+    def counting(self: PageRenderer, todo: list[str], workers: int) -> None:
+        rounds.append(len(todo))
+        convert_round(self, todo, workers)
+
+    monkeypatch.setattr(prerender, "PAGES_PER_WORKER", 10)
+    monkeypatch.setattr(prerender.PageRenderer, "_convert_round", counting)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for project in (parallel, serial):
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+    # 75 record pages, the changelog, status and policy pages: 78 in rounds of 20 (two processes, 10 each)
+    assert rounds == [20, 20, 20, 18] and sum(rounds) == 3 * RECORDS + 3
+    assert site_bytes(parallel / "site") == site_bytes(serial / "site")

@@ -1,13 +1,15 @@
-"""Results of pure functions kept from one build to the next, reused while their inputs compare equal.
+"""Results of pure functions kept from one build to the next, reused while their inputs are the same.
 
 `mkdocs serve` rebuilds the whole site on every save, but a save changes one record: the other records' pages,
-feed entries and JSON entries come out the same. Their inputs are frozen dataclasses, which compare by value,
-and the Checker hands back the very same `Release` objects for unchanged files, so most comparisons stop at
-identity. A one-shot build uses no memo at all.
+feed entries and JSON entries come out the same. Their inputs are frozen dataclasses, compared field by field
+(`same`: stricter than `==`), and the Checker hands back the very same `Release` objects for unchanged files,
+so most comparisons stop at identity. A one-shot build uses no memo at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
@@ -40,7 +42,7 @@ class Memo(Generic[T]):
     def get(self, key: Hashable, inputs: Any, make: Callable[..., T], *args: Any) -> T:
         """The value kept for `key` if made from equal `inputs`; else `make(*args)`, kept for next time."""
         kept = self._kept.get(key)
-        if kept is not None and (kept[0] is inputs or kept[0] == inputs):
+        if kept is not None and same(kept[0], inputs):
             value = kept[1]
             self.reused += 1
             inputs = kept[0]  # keep the old inputs: the next comparison then stops at identity sooner
@@ -50,13 +52,31 @@ class Memo(Generic[T]):
         self._asked[key] = (inputs, value)
         return value
 
-    def intern(self, key: Hashable, value: T) -> T:
-        """The value kept for `key` when it equals `value`, else `value` (kept); equal objects become one."""
-        kept = self._kept.get(key)
-        if kept is not None and kept[1] == value:
-            value = kept[1]
-        self._asked[key] = (None, value)
-        return value
+
+def same(old: Any, new: Any) -> bool:
+    """Whether two inputs would print the same: `==`, but types, mapping order and float and time text count.
+
+    `==` alone is too kind for a memo: `1 == 1.0 == True`, two datetimes for one instant in different offsets,
+    and dicts in another order are equal, yet a page or an export prints them differently.
+    """
+    if old is new:
+        return True
+    kind = type(old)
+    if kind is not type(new):
+        return False
+    if kind in (str, int, bool, bytes, type(None)):
+        return bool(old == new)
+    if dataclasses.is_dataclass(old) and not isinstance(old, type):
+        return all(same(getattr(old, field.name), getattr(new, field.name))
+                   for field in dataclasses.fields(old) if field.compare)
+    if kind is dict:
+        return len(old) == len(new) and all(
+            same(left, right) and same(old[left], new[right]) for left, right in zip(old, new, strict=True))
+    if kind in (tuple, list):
+        return len(old) == len(new) and all(map(same, old, new))
+    if kind is float or isinstance(old, (dt.date, dt.time)):
+        return repr(old) == repr(new)
+    return bool(old == new)
 
 
-__all__ = ["Memo"]
+__all__ = ["Memo", "same"]

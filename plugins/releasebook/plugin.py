@@ -29,7 +29,7 @@ from .accessible import name_task_checkboxes
 from .export import SiteMemo, site_files
 from .history import History, build_history
 from .pipeline import Checker, Project
-from .prerender import CachedPage, GeneratedFile, PageRenderer, available_cpus
+from .prerender import CachedPage, GeneratedFile, PageRenderer, available_cpus, digest
 from .problems import Problem
 from .render import RenderMemo, UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text
@@ -142,7 +142,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.render_memo: RenderMemo | None = None
         self.site_memo: SiteMemo | None = None
         self.dirty = False
-        self._built: dict[str, str] = {}  # src_uri -> source of the generated pages this build writes
+        self._built: dict[str, bytes] = {}  # src_uri -> digest of the source of each generated page written
         self._outputs: Path | None = None  # the folder holding this build's feed, JSON and schemas
         self._outputs_cleanup: Callable[[], object] | None = None
 
@@ -299,7 +299,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Note which generated pages this build writes, and from what source (for `serve --dirty`)."""
         if self.renderer.keep and page.file.src_uri in self.generated:
-            self._built[page.file.src_uri] = page.file.content_string
+            self._built[page.file.src_uri] = digest(page.file.content_string)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

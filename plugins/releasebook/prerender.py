@@ -105,6 +105,10 @@ class PackedText(str):
         made.packed = packed
         return made
 
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        """Copies and pickles are plain text (a copy need not carry the compressed form)."""
+        return str, (str(self),)
+
 
 class _Capture(logging.Handler):
     """Keeps the log records of one conversion so they can be logged again when its result is reused."""
@@ -122,15 +126,16 @@ def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: 
     assert page.markdown is not None
     logger = logging.getLogger("mkdocs")
     capture = _Capture()
-    saved = logger.handlers[:]
+    saved, propagate = logger.handlers[:], logger.propagate
     if quiet:
-        logger.handlers = [capture]
+        # held back entirely, root handlers included: the message is logged once, when the result is used
+        logger.handlers, logger.propagate = [capture], False
     else:
         logger.addHandler(capture)
     try:
         Page.render(page, config, files)
     finally:
-        logger.handlers = saved
+        logger.handlers, logger.propagate = saved, propagate
     assert page.content is not None
     links = page.links_to_anchors
     return Rendered(
@@ -213,10 +218,9 @@ class PageRenderer:
         written = self._written.get(file.src_uri)
         return written is not None and written == digest(file.content_string)
 
-    def written(self, sources: dict[str, str]) -> None:
-        """Note the pages a completed build wrote, by src_uri, with the source each was made from."""
-        for src_uri, source in sources.items():
-            self._written[src_uri] = digest(source)
+    def written(self, sources: dict[str, bytes]) -> None:
+        """Note the pages a completed build wrote: src_uri -> digest of the source each was made from."""
+        self._written.update(sources)
 
     def forget(self, keep: Iterable[str]) -> None:
         """Drop results of pages that are no longer generated."""
@@ -369,17 +373,27 @@ class GeneratedFile(File):
     unchanged: bool = False
 
     _packed_source: bytes | None = None
+    _source_is_bytes = False
 
     @property
-    def _content(self) -> str | None:
+    def _content(self) -> str | bytes | None:
         """The page's source (MkDocs reads it through `content_string`); kept compressed until then."""
-        return None if self._packed_source is None else _unpack(self._packed_source)
+        if self._packed_source is None:
+            return None
+        if self._source_is_bytes:
+            return zlib.decompress(self._packed_source)
+        return _unpack(self._packed_source)
 
     @_content.setter
     def _content(self, value: str | bytes | None) -> None:
-        if isinstance(value, bytes):
-            value = value.decode("utf-8-sig")
-        self._packed_source = None if value is None else _pack(value)
+        # bytes stay bytes: MkDocs decodes (and may refuse) them only when the source is read
+        self._source_is_bytes = isinstance(value, bytes)
+        if value is None:
+            self._packed_source = None
+        elif isinstance(value, bytes):
+            self._packed_source = zlib.compress(value, 1)
+        else:
+            self._packed_source = _pack(value)
 
     def is_modified(self) -> bool:
         """False for an unchanged page whose output exists; otherwise as MkDocs decides."""

@@ -8,6 +8,7 @@ the plugin turns `Page`s into in-memory files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -141,18 +142,6 @@ class RenderMemo:
         self.pages: Memo[str] = Memo()
         self._env: jinja2.Environment | None = None
         self._stamp: tuple[Any, ...] = ()
-        self._policy = ""
-
-    def start(self, policy: Policy) -> None:
-        """Begin a build; any change to the policy, even one `==` does not see, renders every page again.
-
-        Dicts compare equal in any order, but templates list the policy's mappings (release types) in order.
-        """
-        fingerprint = repr(policy)
-        if fingerprint != self._policy:
-            self.pages.clear()
-            self._policy = fingerprint
-        self.pages.start()
 
     def environment(self, user_dir: str | None) -> jinja2.Environment:
         """The environment made for the same template files, else a new one (and no kept pages)."""
@@ -163,19 +152,23 @@ class RenderMemo:
         return self._env
 
 
-def _folder_stamp(folder: str | None) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and modification time of each file in a template folder (imports included)."""
+def _folder_stamp(folder: str | None) -> tuple[tuple[str, bytes], ...]:
+    """Name and content digest of each file in a template folder, imports and linked folders included.
+
+    Contents, not modification times: a same-size edit within one tick of a coarse clock must still count.
+    """
     if folder is None:
         return ()
     stamps = []
-    for current, dirs, names in os.walk(folder):
+    for current, dirs, names in os.walk(folder, followlinks=True):
         dirs.sort()
         for name in sorted(names):
+            path = os.path.join(current, name)
             try:
-                stat = os.stat(os.path.join(current, name))
+                with open(path, "rb") as template:
+                    stamps.append((path, hashlib.blake2b(template.read(), digest_size=16).digest()))
             except OSError:
                 continue
-            stamps.append((os.path.join(current, name), stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
 
 
@@ -225,7 +218,7 @@ def render_site(project: Project, history: History, settings: Settings, *,
     if memo is None:
         render = _Renderer(environment(user_dir))
     else:
-        memo.start(policy)
+        memo.pages.start()
         render = _Renderer(memo.environment(user_dir), memo.pages)
     views = build_views(history, policy, only)
     by_slug: dict[str, ReleaseView] = {}
