@@ -279,6 +279,8 @@ class PageRenderer:
         A forked worker copies each page of the parent's memory that it writes to (its allocations land in
         the inherited heap's free slots), about 90 MB at 5,000 records whatever its share. So the main process
         converts a share itself rather than wait, one worker fewer is forked, and workers live for one round.
+        Each page is read here as in a worker (plugins' `on_page_read_source` included) and read again by
+        MkDocs; only the result of a conversion is kept.
         """
         chunk_size = max(1, -(-len(todo) // (workers * CHUNKS_PER_WORKER)))
         chunks = [todo[start:start + chunk_size] for start in range(0, len(todo), chunk_size)]
