@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Document, Limits, Source, load_file
+from .memo import same
 from .model import Policy, Release
 from .problems import Problem, cap_per_file, count, sort_problems
 from .rules import check_rules
@@ -182,12 +183,12 @@ class Checker:
         if policy is None or policy != self._results_policy:
             self._results.clear()
             self._results_policy = policy
-        elif repr(policy) == repr(self._results_policy):
+        elif same(self._results_policy, policy):
             # the same policy as last time: hand back the same object, so what is built from it compares fast
             policy = self._results_policy
         else:
-            # equal, but a mapping's order changed (pages list release types in policy order): the records'
-            # results still hold, the new object is handed out
+            # equal by ==, yet printed differently (a mapping's order, say: pages list release types in
+            # policy order): the records' results still hold, the new object is handed out
             self._results_policy = policy
         if paths is None:
             folder = settings.path(settings.releases_dir)

@@ -256,7 +256,8 @@ class PageRenderer:
         return finished
 
     def prerender(self, pages: Sequence[Page], config: MkDocsConfig, files: Files, workers: int) -> None:
-        """Convert the pages without a kept result in `workers` forked processes (none when not worth it)."""
+        """Convert the pages without a kept result in `workers` processes, this one and forked ones (or leave
+        them to MkDocs' own loop when that is not worth it or forking is not possible)."""
         todo = [page.file.src_uri for page in pages if not self._is_current(page)]
         if workers < 2 or len(todo) < MIN_PAGES_FOR_WORKERS or not can_fork():
             return
