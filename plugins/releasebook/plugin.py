@@ -22,12 +22,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .accessible import name_task_checkboxes
 from .export import SiteMemo, site_files
 from .history import History, build_history
+from .layout import PageLayout
+from .nav import move_into_releases
 from .pipeline import Checker, Project
 from .prerender import CachedPage, GeneratedFile, PageRenderer, available_cpus, digest
 from .problems import Problem
@@ -88,8 +91,8 @@ class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Versions to render fully in `mkdocs serve` (also `RELEASEBOOK_FOCUS`); `mkdocs build` renders all."""
 
     workers = opt.Optional(opt.Type(int))
-    """Processes that convert the record pages' Markdown in parallel, the build's own among them: unset uses
-    every CPU, 0 or 1 only the build process.
+    """Processes that convert the record pages' Markdown, and then lay them out in the theme, in parallel, the
+    build's own among them: unset uses every CPU, 0 or 1 only the build process.
 
     The output is the same either way; workers are forked, so only Linux uses them.
     """
@@ -138,6 +141,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self._checker: Checker | None = None
         self._checker_key: tuple[Any, ...] = ()
         self.renderer = PageRenderer(finish=finish_page)
+        self.layout = PageLayout()
         # serve only: pages, feed and JSON entries from the last build, reused while their inputs are equal
         self.render_memo: RenderMemo | None = None
         self.site_memo: SiteMemo | None = None
@@ -256,7 +260,8 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self._outputs = self._outputs_cleanup = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        """A failed build leaves no folder of site files behind (serve keeps it for the next try)."""
+        """A failed build leaves no forked process or folder of site files behind (serve keeps the folder)."""
+        self.layout.stop(failed=True)
         if self.command != "serve":
             self._drop_outputs()
 
@@ -267,7 +272,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def _gather_policy(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Without a `nav:`, gather the policy page into the Releases section next to the index and status."""
         if config.nav is None:
-            _move_into_releases(nav, files.get_file_from_path("policy/index.md"),
+            move_into_releases(nav, files.get_file_from_path("policy/index.md"),
                                 files.get_file_from_path("releases/index.md"))
         return nav
 
@@ -276,8 +281,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         """Convert the record pages ahead of MkDocs' serial loop, in worker processes (output unchanged)."""
         assert self.settings is not None
         self.renderer.start_build(config, files)
-        pages = [file.page for file in files.documentation_pages()
-                 if file.src_uri in self.generated and isinstance(file.page, CachedPage)]
+        pages = self.generated_pages(files)
         self.renderer.forget(page.file.src_uri for page in pages)
         self._built = {}
         if self.command == "serve" and self.dirty:
@@ -288,12 +292,36 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
                 if isinstance(file, GeneratedFile) and file.inclusion is InclusionLevel.NOT_IN_NAV:
                     file.unchanged = self.renderer.unchanged(file)
             pages = [page for page in pages if page.file.is_modified()]
-        workers = available_cpus() if self.settings.workers is None else self.settings.workers
+        workers = self.workers()
         self.renderer.prerender(pages, config, files, workers)
         log.debug(f"{self.renderer.converted} of {len(pages)} generated pages converted by {workers} workers")
         return nav
 
     on_nav = CombinedEvent(_gather_policy, _prerender)
+
+    def generated_pages(self, files: Files) -> list[CachedPage]:
+        """This build's generated pages, in MkDocs' order."""
+        return [file.page for file in files.documentation_pages()
+                if file.src_uri in self.generated and isinstance(file.page, CachedPage)]
+
+    def workers(self) -> int:
+        """Processes for the generated pages' work, this one among them (the `workers` option)."""
+        assert self.settings is not None
+        return available_cpus() if self.settings.workers is None else self.settings.workers
+
+    @event_priority(-100)  # after every other plugin's on_env: the environment is final
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """Have the generated pages laid out in the theme by forked processes during MkDocs' page loop."""
+        pages = self.generated_pages(files)
+        # serve --dirty skips most pages, which forked processes would lay out for nothing
+        workers = 0 if self.dirty else self.workers()
+        return self.layout.prepare(env, config, pages, workers)
+
+    @event_priority(100)  # first: the processes fork before other plugins handle the loop's first page
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> None:
+        """At the loop's first page, start the forked processes that lay out the generated pages."""
+        self.layout.start(context)
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -304,6 +332,9 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Remember what the finished build wrote; log how many generated pages were converted and reused."""
+        self.layout.stop()
+        laid_out, pages = self.layout.laid_out, len(self.layout.pages)
+        log.debug(f"{laid_out} of {pages} generated pages laid out by forked processes")
         self.renderer.written(self._built)
         self._built = {}
         if self.command != "serve":
@@ -360,38 +391,3 @@ def _describe(error: jinja2.TemplateError) -> str:
     if isinstance(error, jinja2.TemplateSyntaxError):
         return f"{error.filename or error.name}:{error.lineno}: {error.message}"
     return str(error)
-
-
-def _move_into_releases(nav: Navigation, policy: File | None, releases: File | None) -> None:
-    """Move the auto-nav's top-level "Policy" section into the section that holds the releases index."""
-    if policy is None or releases is None or policy.page is None or releases.page is None:
-        return
-    section = releases.page.parent
-    holder = policy.page.parent
-    if section is None or holder is section:
-        return
-    if holder is not None and holder in nav.items and holder.children == [policy.page]:
-        nav.items.remove(holder)
-    elif policy.page in nav.items:
-        nav.items.remove(policy.page)
-    else:
-        return
-    section.children.append(policy.page)
-    policy.page.parent = section
-    nav.pages = _pages(nav.items)
-    for previous, current in zip([None, *nav.pages], nav.pages, strict=False):
-        current.previous_page = previous
-        if previous is not None:
-            previous.next_page = current
-    if nav.pages:
-        nav.pages[-1].next_page = None
-
-
-def _pages(items: list[Any]) -> list[Page]:
-    found: list[Page] = []
-    for item in items:
-        if isinstance(item, Page):
-            found.append(item)
-        elif isinstance(item, Section):
-            found.extend(_pages(item.children))
-    return found
