@@ -53,8 +53,8 @@ STANDING_NOTES = (
     "No parallelism: validate, check-jsonschema and the parse floor each run on one core.",
     "The releasebook build converts the generated pages' Markdown in one process per CPU, the build "
     "process and forked workers (the plugin's `workers` option; plugins/releasebook/prerender.py); then, "
-    "while MkDocs' page loop runs on one core, a forked process lays out generated pages in the theme from "
-    "the far end of the list (plugins/releasebook/layout.py) and the loop writes what it made. Plain MkDocs "
+    "while MkDocs' page loop runs on one core, a forked process lays out generated pages in the theme a few "
+    "pages ahead of it (plugins/releasebook/layout.py) and the loop writes what it made. Plain MkDocs "
     "has no such option, so it does all of this on one core. Build memory counts the workers: the larger of "
     "the build process's own peak RSS and the peak summed PSS of its process tree.",
     "Preview: `mkdocs serve` reuses the pages, feed and JSON entries whose inputs did not change "

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from releasebook.layout import CONTEXT_KEYS, Claims, handler_name, same_context
+from mkdocs.commands.build import get_context
+from mkdocs.config import load_config
+from mkdocs.structure.nav import Navigation
+from releasebook.layout import CONTEXT_KEYS, Claims, PageLayout, handler_name, same_context
 
 from .helpers import replace_once
 from .test_prerender import RECORDS, generated_project, mkdocs_build, site_bytes
@@ -32,22 +35,28 @@ def on_post_page(output, page, config):
 """
 
 
-def laid_out(stderr: str) -> int:
-    """How many generated pages a build's debug log says the forked processes laid out."""
-    found = re.search(rf"(\d+) of {PAGES} generated pages laid out by forked processes", stderr)
+def layout_counts(stderr: str) -> tuple[int, int]:
+    """(laid out, handed back): what a build's debug log says the forked processes did."""
+    found = re.search(rf"(\d+) of {PAGES} generated pages laid out by forked processes, (\d+) handed back",
+                      stderr)
     assert found is not None, stderr[-3000:]
-    return int(found.group(1))
+    return int(found.group(1)), int(found.group(2))
 
 
 def with_hook(project: Path, name: str, text: str) -> None:
     """Add a hook file to the project's mkdocs.yml."""
     (project / name).write_text(text, encoding="utf-8")
-    replace_once(project / "mkdocs.yml", "\nplugins:\n", f"\nhooks:\n  - {name}\nplugins:\n")
+    config = project / "mkdocs.yml"
+    if "\nhooks:\n" in config.read_text(encoding="utf-8"):
+        replace_once(config, "\nhooks:\n", f"\nhooks:\n  - {name}\n")
+    else:
+        replace_once(config, "\nplugins:\n", f"\nhooks:\n  - {name}\nplugins:\n")
 
 
 @pytest.mark.slow
-def test_forked_layout_builds_the_same_site_as_the_loop_alone(tmp_path: Path) -> None:
-    forked = generated_project(tmp_path / "forked", workers=2)
+@pytest.mark.parametrize("workers", [2, 3])  # one forked process; two, each on its own connection
+def test_forked_layout_builds_the_same_site_as_the_loop_alone(tmp_path: Path, workers: int) -> None:
+    forked = generated_project(tmp_path / "forked", workers=workers)
     alone = generated_project(tmp_path / "alone", workers=0)
     for project in (forked, alone):
         with_hook(project, "slow_loop.py", SLOW_LOOP)
@@ -56,7 +65,8 @@ def test_forked_layout_builds_the_same_site_as_the_loop_alone(tmp_path: Path) ->
 
     assert with_layout.returncode == 0, with_layout.stderr[-3000:]
     assert without.returncode == 0, without.stderr[-3000:]
-    assert 0 < laid_out(with_layout.stderr) < PAGES  # both sides laid out pages
+    laid_out, handed_back = layout_counts(with_layout.stderr)
+    assert laid_out > 0 and handed_back == 0
     assert "laid out in MkDocs' loop only: workers: 0" in without.stderr
     built, reference = site_bytes(forked / "site"), site_bytes(alone / "site")
     assert len(built) > PAGES
@@ -76,7 +86,7 @@ def test_an_unknown_page_context_handler_keeps_the_layout_in_the_loop(tmp_path: 
     assert result.returncode == 0, result.stderr[-3000:]
     refusal = "on_page_context of context_hook.py.on_page_context may change what the theme shows"
     assert refusal in result.stderr
-    assert "0 of 0 generated pages laid out by forked processes" in result.stderr
+    assert "laid out by forked processes" not in result.stderr
 
 
 @pytest.mark.slow
@@ -95,9 +105,72 @@ def test_a_page_the_theme_cannot_lay_out_fails_the_build_as_without_the_layout(t
         with_hook(project, "slow_loop.py", SLOW_LOOP)
         outputs[workers] = result = mkdocs_build(project, "--strict")
         assert result.returncode == 1
-        assert "Error building page 'releases/1.0.0/index.md'" in result.stderr
+        assert result.stderr.count("Error building page 'releases/1.0.0/index.md'") == 1
         assert "has no attribute 'nothing'" in result.stderr
-    assert "laid out in MkDocs' loop only" not in outputs[2].stderr  # the forked process did run
+    assert layout_counts(outputs[2].stderr)[1] == 1  # the forked process met the page first, handed it back
+    assert "laid out by forked processes" not in outputs[0].stderr
+
+
+SHOUTING_HOOK = """\
+import logging
+
+def on_env(env, config, files):
+    env.filters["shout"] = shout
+    return env
+
+def shout(value):
+    logging.getLogger("mkdocs.hooks.shouting").warning("shouting on %s", value)
+    return value
+"""
+
+
+@pytest.mark.slow
+def test_a_message_logged_while_laying_out_is_logged_once_by_the_build(tmp_path: Path) -> None:
+    """The forked process hands the page back; the loop lays it out again and logs as MkDocs would."""
+    outputs = {}
+    for workers in (2, 0):
+        project = generated_project(tmp_path / f"w{workers}", workers)
+        replace_once(project / "mkdocs.yml", "theme:\n  name: material\n",
+                     "theme:\n  name: material\n  custom_dir: theme_overrides\n")
+        (project / "theme_overrides").mkdir()
+        (project / "theme_overrides" / "main.html").write_text(
+            '{% extends "base.html" %}\n{% block content %}'
+            '{% if page.url == "releases/1.0.0/checklist/" %}{{ page.url | shout }}{% endif %}'
+            "{{ super() }}{% endblock %}\n", encoding="utf-8")
+        with_hook(project, "shouting.py", SHOUTING_HOOK)
+        with_hook(project, "slow_loop.py", SLOW_LOOP)
+        outputs[workers] = result = mkdocs_build(project, "--strict")
+        assert result.returncode == 1
+        assert result.stderr.count("shouting on releases/1.0.0/checklist/") == 1
+        assert "Aborted with 1 warnings in strict mode!" in result.stdout
+    laid_out, handed_back = layout_counts(outputs[2].stderr)
+    assert laid_out > 0 and handed_back == 1
+
+
+def test_a_failed_fork_leaves_every_page_to_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_memory(self: object) -> None:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", no_memory)
+    monkeypatch.setattr("releasebook.layout.can_fork", lambda: True)
+    layout = PageLayout()
+    page = object()
+    layout.pages = [page] * 100  # type: ignore[list-item]
+    layout._get_template = lambda name: None  # type: ignore[assignment,return-value]
+    layout._processes_wanted = 1
+
+    layout.start({"nav": None, "pages": [], "config": None, "page": None})  # type: ignore[typeddict-item]
+
+    class Template:
+        def render(self, context: object) -> str:
+            return "rendered in the loop"
+
+    try:
+        assert layout._processes == {}
+        assert layout.render(Template(), 0, {}) == "rendered in the loop"  # type: ignore[arg-type,typeddict-item]
+        assert layout.laid_out == 0 and layout.handed_back == 0
+    finally:
+        layout.stop()
 
 
 def test_the_loop_and_a_forked_process_never_claim_the_same_page() -> None:
@@ -105,32 +178,38 @@ def test_the_loop_and_a_forked_process_never_claim_the_same_page() -> None:
     claims = Claims(count)
     fork = multiprocessing.get_context("fork")
     receiver, sender = fork.Pipe(duplex=False)
+    started = fork.Event()
 
-    def claim_there() -> None:
+    def claim_for_process() -> None:
         taken = []
-        while (index := claims.there()) is not None:
+        while (index := claims.claim_for_process()) is not None:
             taken.append(index)
+            started.set()
         sender.send(taken)
 
-    process = fork.Process(target=claim_there)
+    process = fork.Process(target=claim_for_process)
     process.start()
-    here = [index for index in range(count) if claims.here(index)]
+    assert started.wait(timeout=60)  # both sides claim at the same time from here on
+    here = [index for index in range(count) if claims.claim_for_loop(index)]
     there = receiver.recv()
     process.join()
 
+    assert there and here
     assert sorted(here + there) == list(range(count))
-    assert there == sorted(there, reverse=True)  # from the far end, downwards
-    assert here == list(range(len(here)))  # the loop keeps every page up to where they met
+    assert there == sorted(there)  # upwards, from just past the loop
 
 
 def test_a_closed_claim_leaves_nothing_to_take() -> None:
     claims = Claims(10)
-    assert claims.here(0)
-    assert claims.there() == 9
+    assert claims.claim_for_loop(0)
+    assert claims.claim_for_process() == 1
+    assert claims.claim_for_loop(3)
+    assert claims.claim_for_process() == 4  # past the loop's last page
+    assert claims.claim_for_loop(2)  # left free: the loop takes it when it comes
     claims.close()
-    assert claims.there() is None
-    assert not claims.here(9)  # taken before the close: still the forked process's
-    assert claims.here(5)
+    assert claims.claim_for_process() is None and claims.left() == 0
+    assert not claims.claim_for_loop(1)  # taken before the close: still the forked process's
+    assert claims.claim_for_loop(5)
 
 
 def test_only_the_context_mkdocs_builds_counts_as_the_same() -> None:
@@ -141,6 +220,14 @@ def test_only_the_context_mkdocs_builds_counts_as_the_same() -> None:
     assert same_context(context, page)  # type: ignore[arg-type]
     assert not same_context(context, other)  # type: ignore[arg-type]
     assert not same_context({**context, "extra_note": "added"}, page)  # type: ignore[arg-type]
+
+
+def test_the_context_keys_are_those_mkdocs_builds(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Keys\n", encoding="utf-8")
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+
+    assert get_context(Navigation([], []), [], config).keys() == CONTEXT_KEYS
 
 
 def test_handler_names_are_module_class_and_method() -> None:

@@ -227,6 +227,24 @@ def test_generated_pages_keep_their_texts_compressed(tmp_path: Path) -> None:
     assert page.content == "<p>changed</p>"
 
 
+def test_html_written_back_unchanged_keeps_its_compressed_form(tmp_path: Path) -> None:
+    """The search plugin sets every page's content to an equal copy: no second compression, no new bytes."""
+    page, _, _ = _generated_page(tmp_path, "")
+    page.content = "<p>Some text</p>\n" * 200
+    packed = page.packed_content
+    text = page.content
+    assert text is not None
+    copy_of_text = (text + " ")[:-1]  # an equal str, not the same object
+    assert copy_of_text is not text and type(copy_of_text) is str
+
+    page.content = copy_of_text
+    assert page.packed_content is packed
+
+    page.content = copy_of_text.replace("Some", "Other", 1)
+    assert page.packed_content is not packed
+    assert page.content == "<p>Other text</p>\n" + "<p>Some text</p>\n" * 199
+
+
 def test_a_source_given_as_bytes_stays_bytes_until_mkdocs_reads_it(tmp_path: Path) -> None:
     page, _, _ = _generated_page(tmp_path, "")
     page.file.content_bytes = "\ufeff# Bytes\n".encode()

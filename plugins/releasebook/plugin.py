@@ -262,6 +262,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves no forked process or folder of site files behind (serve keeps the folder)."""
         self.layout.stop(failed=True)
+        self._report_layout()
         if self.command != "serve":
             self._drop_outputs()
 
@@ -313,7 +314,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """Have the generated pages laid out in the theme by forked processes during MkDocs' page loop."""
         pages = self.generated_pages(files)
-        # serve --dirty skips most pages, which forked processes would lay out for nothing
+        # a --dirty build skips most pages, which forked processes would lay out for nothing
         workers = 0 if self.dirty else self.workers()
         return self.layout.prepare(env, config, pages, workers)
 
@@ -333,13 +334,18 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Remember what the finished build wrote; log how many generated pages were converted and reused."""
         self.layout.stop()
-        laid_out, pages = self.layout.laid_out, len(self.layout.pages)
-        log.debug(f"{laid_out} of {pages} generated pages laid out by forked processes")
+        self._report_layout()
         self.renderer.written(self._built)
         self._built = {}
         if self.command != "serve":
             self._drop_outputs()
         log.debug(f"generated pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
+
+    def _report_layout(self) -> None:
+        layout = self.layout
+        if layout.pages:
+            log.debug(f"{layout.laid_out} of {len(layout.pages)} generated pages laid out by forked "
+                      f"processes, {layout.handed_back} handed back to MkDocs' loop")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Escape generated pages' titles: the theme prints them raw in the header, `<title>` and the nav."""

@@ -80,6 +80,10 @@ class Rendered:
 def _pack(text: str) -> bytes:
     if isinstance(text, PackedText):
         return text.packed
+    last = _last_unpacked
+    if last is not None and text == last:
+        # the text just read, written back unchanged: the search plugin does so to every page's HTML
+        return last.packed
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
