@@ -53,6 +53,20 @@ def with_hook(project: Path, name: str, text: str) -> None:
         replace_once(config, "\nplugins:\n", f"\nhooks:\n  - {name}\nplugins:\n")
 
 
+def project_with_theme_content(target: Path, workers: int, url: str, extra: str) -> Path:
+    """A generated project whose theme adds `extra` (Jinja) to the page at `url`, built by a slow loop."""
+    project = generated_project(target, workers)
+    replace_once(project / "mkdocs.yml", "theme:\n  name: material\n",
+                 "theme:\n  name: material\n  custom_dir: theme_overrides\n")
+    (project / "theme_overrides").mkdir()
+    (project / "theme_overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}'
+        f'{{% if page.url == "{url}" %}}{extra}{{% endif %}}'
+        "{{ super() }}{% endblock %}\n", encoding="utf-8")
+    with_hook(project, "slow_loop.py", SLOW_LOOP)
+    return project
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [2, 3])  # one forked process; two, each on its own connection
 def test_forked_layout_builds_the_same_site_as_the_loop_alone(tmp_path: Path, workers: int) -> None:
@@ -94,15 +108,8 @@ def test_a_page_the_theme_cannot_lay_out_fails_the_build_as_without_the_layout(t
     """A forked process hands the page back; the loop lays it out again and MkDocs reports the error."""
     outputs = {}
     for workers in (2, 0):
-        project = generated_project(tmp_path / f"w{workers}", workers)
-        replace_once(project / "mkdocs.yml", "theme:\n  name: material\n",
-                     "theme:\n  name: material\n  custom_dir: theme_overrides\n")
-        (project / "theme_overrides").mkdir()
-        (project / "theme_overrides" / "main.html").write_text(
-            '{% extends "base.html" %}\n{% block content %}'
-            '{% if page.url == "releases/1.0.0/" %}{{ page.nothing.deeper }}{% endif %}'
-            "{{ super() }}{% endblock %}\n", encoding="utf-8")
-        with_hook(project, "slow_loop.py", SLOW_LOOP)
+        project = project_with_theme_content(tmp_path / f"w{workers}", workers,
+                                             "releases/1.0.0/", "{{ page.nothing.deeper }}")
         outputs[workers] = result = mkdocs_build(project, "--strict")
         assert result.returncode == 1
         assert result.stderr.count("Error building page 'releases/1.0.0/index.md'") == 1
@@ -129,16 +136,9 @@ def test_a_message_logged_while_laying_out_is_logged_once_by_the_build(tmp_path:
     """The forked process hands the page back; the loop lays it out again and logs as MkDocs would."""
     outputs = {}
     for workers in (2, 0):
-        project = generated_project(tmp_path / f"w{workers}", workers)
-        replace_once(project / "mkdocs.yml", "theme:\n  name: material\n",
-                     "theme:\n  name: material\n  custom_dir: theme_overrides\n")
-        (project / "theme_overrides").mkdir()
-        (project / "theme_overrides" / "main.html").write_text(
-            '{% extends "base.html" %}\n{% block content %}'
-            '{% if page.url == "releases/1.0.0/checklist/" %}{{ page.url | shout }}{% endif %}'
-            "{{ super() }}{% endblock %}\n", encoding="utf-8")
+        project = project_with_theme_content(tmp_path / f"w{workers}", workers,
+                                             "releases/1.0.0/checklist/", "{{ page.url | shout }}")
         with_hook(project, "shouting.py", SHOUTING_HOOK)
-        with_hook(project, "slow_loop.py", SLOW_LOOP)
         outputs[workers] = result = mkdocs_build(project, "--strict")
         assert result.returncode == 1
         assert result.stderr.count("shouting on releases/1.0.0/checklist/") == 1
