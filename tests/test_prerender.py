@@ -69,6 +69,8 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path) -> None:
     pages = RECORDS * 3 + 3  # three per record, plus the index, the status board and the policy
     assert f"{pages} of {pages} generated pages converted by 2 workers" in with_workers.stderr
     assert f"0 of {pages} generated pages converted by 0 workers" in without.stderr
+    assert "feed, JSON and schemas made in a forked process" in with_workers.stderr
+    assert "feed, JSON and schemas made here" in without.stderr
     built, reference = site_bytes(parallel / "site"), site_bytes(serial / "site")
     assert len(built) > pages
     assert built.keys() == reference.keys()

@@ -38,7 +38,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .prerender import MIN_PAGES_FOR_WORKERS, can_fork, digest
+from .forking import can_fork
+from .prerender import MIN_PAGES_FOR_WORKERS, digest
 
 log = get_plugin_logger(__name__)
 

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
-import tempfile
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,18 +17,20 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .accessible import name_task_checkboxes
-from .export import SiteMemo, site_files
+from .export import SiteMemo
+from .forking import available_cpus, skip_last_collection_at_exit
 from .history import History, build_history
 from .layout import PageLayout
 from .nav import move_into_releases
+from .outputs import SiteOutputs
 from .pipeline import Checker, Project
-from .prerender import CachedPage, GeneratedFile, PageRenderer, available_cpus, digest
+from .prerender import CachedPage, GeneratedFile, PageRenderer, digest
 from .problems import Problem
 from .render import RenderMemo, UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text
@@ -91,8 +89,9 @@ class ReleasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Versions to render fully in `mkdocs serve` (also `RELEASEBOOK_FOCUS`); `mkdocs build` renders all."""
 
     workers = opt.Optional(opt.Type(int))
-    """Processes that convert the record pages' Markdown, and then lay them out in the theme, in parallel, the
-    build's own among them: unset uses every CPU, 0 or 1 only the build process.
+    """Processes that share the generated pages' work (feed and JSON beside the pages, then converting their
+    Markdown, then laying them out in the theme), the build's own among them: unset uses every CPU, 0 or 1
+    only the build process.
 
     The output is the same either way; workers are forked, so only Linux uses them.
     """
@@ -147,14 +146,14 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.site_memo: SiteMemo | None = None
         self.dirty = False
         self._built: dict[str, bytes] = {}  # src_uri -> digest of the source of each generated page written
-        self._outputs: Path | None = None  # the folder holding this build's feed, JSON and schemas
-        self._outputs_cleanup: Callable[[], object] | None = None
+        self.outputs = SiteOutputs()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
         self.command = command
         self.dirty = dirty
         self.renderer.keep = command == "serve"
+        skip_last_collection_at_exit()
         if command == "serve":
             self.render_memo, self.site_memo = RenderMemo(), SiteMemo()
 
@@ -209,6 +208,10 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages in memory (editing opens their YAML), the feed, JSON and schemas."""
         assert self.settings is not None and self.project is not None and self.history is not None
+        # the feed and JSON are made in a forked process while this one renders the pages
+        self.outputs.start(self.history, self.settings, policy=self.project.policy, memo=self.site_memo,
+                           fork=self.workers() >= 2)
+        log.debug(f"feed, JSON and schemas made {'in a forked process' if self.outputs.forked else 'here'}")
         try:
             pages = render_site(self.project, self.history, self.settings, only=self.focus(),
                                 memo=self.render_memo)
@@ -232,43 +235,20 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
             files.append(file)
             self.generated.add(file.src_uri)
             CachedPage(file, config, self.renderer)
-        outputs, warnings = site_files(self.history, self.settings, policy=self.project.policy,
-                                       memo=self.site_memo)
-        for warning in warnings:
+        for warning in self.outputs.add_to(files, config):
             log.warning(warning)
-        # The feed and releases.json grow with the history (tens of MB at thousands of records): they wait on
-        # disk, not in memory, until MkDocs copies them into the site.
-        self._drop_outputs()
-        self._outputs = Path(tempfile.mkdtemp(prefix="releasebook-"))
-        # removed by the next build, at shutdown, or at the latest when the interpreter exits
-        self._outputs_cleanup = weakref.finalize(self, shutil.rmtree, str(self._outputs), True)
-        for path in list(outputs):
-            source = self._outputs / path
-            source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_bytes(outputs.pop(path))
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, path, abs_src_path=str(source),
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
         return files
-
-    def _drop_outputs(self) -> None:
-        """Remove the folder that held the last build's feed, JSON and schemas."""
-        if self._outputs_cleanup is not None:
-            self._outputs_cleanup()
-        self._outputs = self._outputs_cleanup = None
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves no forked process or folder of site files behind (serve keeps the folder)."""
         self.layout.stop(failed=True)
         self._report_layout()
         if self.command != "serve":
-            self._drop_outputs()
+            self.outputs.drop()
 
     def on_shutdown(self) -> None:
         """Remove the folder of site files the last build wrote (serve keeps it until the next rebuild)."""
-        self._drop_outputs()
+        self.outputs.drop()
 
     def _gather_policy(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Without a `nav:`, gather the policy page into the Releases section next to the index and status."""
@@ -338,7 +318,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.renderer.written(self._built)
         self._built = {}
         if self.command != "serve":
-            self._drop_outputs()
+            self.outputs.drop()
         log.debug(f"generated pages: {self.renderer.converted} converted, {self.renderer.reused} reused")
 
     def _report_layout(self) -> None:

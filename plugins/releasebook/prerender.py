@@ -23,8 +23,6 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import sys
-import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +33,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import meta
+
+from .forking import can_fork
 
 MIN_PAGES_FOR_WORKERS = 64
 """Fewer pages than this are converted in the main process: forking and collecting would cost more."""
@@ -347,25 +347,6 @@ def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
         page.toc = TableOfContents([])
     config._current_page = None
     return results
-
-
-def can_fork() -> bool:
-    """Whether worker processes can inherit the build by forking (Linux; macOS and Windows spawn instead).
-
-    Only a single-threaded process forks: a lock another thread holds (the serve loop's HTTP and file-watching
-    threads) would stay locked in the child forever. So serve's first build may use workers, its rebuilds do
-    not (they reuse the earlier results instead).
-    """
-    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1)
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on (the affinity mask where there is one)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 class GeneratedFile(File):
