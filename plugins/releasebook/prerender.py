@@ -4,8 +4,9 @@ MkDocs converts every page one after another on one core, and Python-Markdown co
 record pages dominate a large site's build. Two things help, and neither changes a byte of the output:
 
 - **Workers.** On a cold build, the main process and forked worker processes run MkDocs' own `Page.render()`
-  on the generated record pages, and keep what it produced: the HTML (compressed), the table of contents,
-  the anchors and the log messages, which the main process logs as its own so `--strict` counts them.
+  on the generated record pages (its steps with one converter per process where that is known to be the
+  same, `convert.py`), and keep what it produced: the HTML (compressed), the table of contents, the anchors
+  and the log messages, which the main process logs as its own so `--strict` counts them.
 - **Reuse.** In `mkdocs serve` one plugin instance lives across rebuilds; a page whose Markdown is unchanged
   since the last build gets its previous result instead of a new conversion. Under `serve --dirty`, a record
   page whose HTML in site_dir came from the same source is not rebuilt at all (`GeneratedFile`).
@@ -34,6 +35,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import meta
 
+from .convert import Converter
 from .forking import can_fork
 
 MIN_PAGES_FOR_WORKERS = 64
@@ -125,8 +127,12 @@ class _Capture(logging.Handler):
         self.entries.append((record.name, record.levelno, record.getMessage()))
 
 
+_converter = Converter()
+"""This process's converter for the pages converted ahead (MkDocs' own `Page.render()` converts the rest)."""
+
+
 def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: bool) -> Rendered:
-    """Run MkDocs' Page.render() and keep its result; `quiet` holds its messages back rather than log them."""
+    """Run Page.render()'s steps and keep the result; `quiet` holds its messages back rather than log them."""
     assert page.markdown is not None
     logger = logging.getLogger("mkdocs")
     capture = _Capture()
@@ -137,7 +143,7 @@ def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: 
     else:
         logger.addHandler(capture)
     try:
-        Page.render(page, config, files)
+        _converter.render(page, config, files)
     finally:
         logger.handlers, logger.propagate = saved, propagate
     assert page.content is not None
