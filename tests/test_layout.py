@@ -174,22 +174,22 @@ def test_a_failed_fork_leaves_every_page_to_the_loop(monkeypatch: pytest.MonkeyP
 
 
 def test_the_loop_and_a_forked_process_never_claim_the_same_page() -> None:
-    count = 2000
+    count = 50_000  # long enough that both sides are still claiming when the other starts
     claims = Claims(count)
     fork = multiprocessing.get_context("fork")
     receiver, sender = fork.Pipe(duplex=False)
-    started = fork.Event()
+    start = fork.Barrier(2)
 
     def claim_for_process() -> None:
         taken = []
+        start.wait(timeout=60)
         while (index := claims.claim_for_process()) is not None:
             taken.append(index)
-            started.set()
         sender.send(taken)
 
     process = fork.Process(target=claim_for_process)
     process.start()
-    assert started.wait(timeout=60)  # both sides claim at the same time from here on
+    start.wait(timeout=60)  # both sides claim at the same time from here on
     here = [index for index in range(count) if claims.claim_for_loop(index)]
     there = receiver.recv()
     process.join()
