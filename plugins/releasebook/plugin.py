@@ -26,6 +26,7 @@ from .accessible import name_task_checkboxes
 from .export import SiteMemo
 from .forking import available_cpus, skip_last_collection_at_exit
 from .history import History, build_history
+from .keep import KeptPages
 from .layout import PageLayout
 from .nav import move_into_releases
 from .outputs import SiteOutputs
@@ -147,6 +148,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         self.dirty = False
         self._built: dict[str, bytes] = {}  # src_uri -> digest of the source of each generated page written
         self.outputs = SiteOutputs()
+        self.kept = KeptPages()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember the command; defining this hook keeps one instance (and its caches) across rebuilds."""
@@ -243,6 +245,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         """A failed build leaves no forked process or folder of site files behind (serve keeps the folder)."""
         self.layout.stop(failed=True)
         self._report_layout()
+        self.kept.discard()
         if self.command != "serve":
             self.outputs.drop()
 
@@ -290,9 +293,17 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         assert self.settings is not None
         return available_cpus() if self.settings.workers is None else self.settings.workers
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Before MkDocs empties site_dir, set the last build's generated pages aside to write over them."""
+        if not self.dirty:
+            self.kept.set_aside(config.site_dir)
+
     @event_priority(-100)  # after every other plugin's on_env: the environment is final
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        """Have the generated pages laid out in the theme by forked processes during MkDocs' page loop."""
+        """Put back the last build's pages this build writes; have forked processes lay out the pages."""
+        written = (file.dest_uri for file in files if file.inclusion.is_included())  # type: ignore[no-untyped-call]
+        if self.kept.put_back(config.site_dir, written):
+            log.debug(f"writing over the last build's pages; {self.kept.removed} files it had were removed")
         pages = self.generated_pages(files)
         # a --dirty build skips most pages, which forked processes would lay out for nothing
         workers = 0 if self.dirty else self.workers()
