@@ -16,7 +16,7 @@ import pytest
 from mkdocs.commands.build import get_context
 from mkdocs.config import load_config
 from mkdocs.structure.nav import Navigation
-from releasebook.layout import CONTEXT_KEYS, Claims, PageLayout, handler_name, same_context
+from releasebook.layout import CONTEXT_KEYS, LEFT_FOR_LOOP, Claims, PageLayout, handler_name, same_context
 
 from .helpers import replace_once
 from .test_prerender import RECORDS, generated_project, mkdocs_build, site_bytes
@@ -200,16 +200,20 @@ def test_the_loop_and_a_forked_process_never_claim_the_same_page() -> None:
 
 
 def test_a_closed_claim_leaves_nothing_to_take() -> None:
-    claims = Claims(10)
+    claims = Claims(12)
+    assert claims.claim_for_process() == LEFT_FOR_LOOP  # before the loop's first page: 0 and 1 are the loop's
     assert claims.claim_for_loop(0)
-    assert claims.claim_for_process() == 1
-    assert claims.claim_for_loop(3)
-    assert claims.claim_for_process() == 4  # past the loop's last page
-    assert claims.claim_for_loop(2)  # left free: the loop takes it when it comes
+    assert claims.claim_for_process() == LEFT_FOR_LOOP + 1
+    assert claims.claim_for_loop(1)
+    assert not claims.claim_for_loop(2)  # a forked process has it
+    assert claims.claim_for_process() == 5  # the loop is at 2: 3 (taken) and 4 are left to it
+    assert not claims.claim_for_loop(3)
+    assert claims.claim_for_loop(6)  # free: the loop may take any page nobody has
+    assert claims.claim_for_process() == 9  # past the loop's last page and the two left to it
     claims.close()
     assert claims.claim_for_process() is None and claims.left() == 0
-    assert not claims.claim_for_loop(1)  # taken before the close: still the forked process's
-    assert claims.claim_for_loop(5)
+    assert claims.claim_for_loop(4)  # left to the loop, still free after the close
+    assert not claims.claim_for_loop(5)  # taken before the close: still the forked process's
 
 
 def test_only_the_context_mkdocs_builds_counts_as_the_same() -> None:

@@ -70,11 +70,21 @@ Made = tuple[int, bytes | None, bytes]
 """A forked process's result: page position, compressed HTML (None: the loop lays it out), content digest."""
 
 
+LEFT_FOR_LOOP = 2
+"""Pages just past the loop's own that forked processes leave to it, so it lays out a share itself.
+
+For each page the loop runs the plugin events, the search index and the write (about 1 ms here), a forked
+process renders the template (about 2 ms). A process that always claimed the very next page kept the loop
+waiting on the page it was still rendering, so the loop laid out almost nothing itself; with pages left to
+it, the loop lays out one whenever it catches up with the processes.
+"""
+
+
 class Claims:
     """Who lays out which page: the loop takes its page when nobody has, forked processes the next free pages.
 
-    The processes claim upwards from just past the loop's position, so their results are needed soon after
-    they are made: the pipe's buffer, not the loop's memory, holds the few that wait.
+    The processes claim upwards from a little past the loop's position (`LEFT_FOR_LOOP`), so their results are
+    needed soon after they are made: the pipe's buffer, not the loop's memory, holds the few that wait.
     """
 
     LOOP, PROCESS = 1, 2
@@ -88,11 +98,14 @@ class Claims:
         """Processes claim from here up; a page below it is claimed, or left for the loop to take."""
         self._claiming: Any = context.RawValue("q", 0)
         """Processes still claiming pages (one that has finished its round may still be handing them over)."""
+        self._loop: Any = context.RawValue("q", -1)
+        """The page the loop asked for last."""
         self.count = count
 
     def claim_for_loop(self, index: int) -> bool:
         """Claim a page for the loop; False when a forked process has it already."""
         with self._lock:
+            self._loop.value = index
             if self._owner[index]:
                 return False
             self._owner[index] = self.LOOP
@@ -102,7 +115,7 @@ class Claims:
     def claim_for_process(self) -> int | None:
         """Claim the next free page for a forked process; None when none is left."""
         with self._lock:
-            index = self._next.value
+            index = max(self._next.value, self._loop.value + LEFT_FOR_LOOP + 1)
             while index < self.count and self._owner[index]:
                 index += 1
             if index >= self.count:
