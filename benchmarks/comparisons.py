@@ -16,6 +16,7 @@ from sitebench import (
     append_marker,
     bench_env,
     build_command,
+    built_once,
     clean,
     ensure_site_config,
     focus_config,
@@ -268,6 +269,15 @@ def build_series(bench: Bench, n: int, plain: bool) -> list[Series]:
     return series
 
 
+def again(series: Series) -> Series:
+    """The same build into a folder of its own that keeps the last build's output between timed runs."""
+    site = Path(series.command[-1])
+    site_again = site.with_name(f"{site.name}-again")
+    command = [*series.command[:-1], str(site_again)]
+    return Series(f"{series.label}, over the last build", command, series.cwd,
+                  prepare=built_once(command, series.cwd, site_again))
+
+
 def _measure(bench: Bench, series: list[Series], repeat: int) -> None:
     interleave(series, repeat, bench_env())
     for item in series:
@@ -285,7 +295,9 @@ def run_build(bench: Bench) -> None:
     by_size = {
         size: build_series(bench, size, plain=True) for size in sorted({options.build_size, low, high})
     }
-    _measure(bench, [item for pair in by_size.values() for item in pair], options.repeat)
+    # A build as `make build` run again meets it: over the last build's site, which MkDocs empties itself.
+    rebuilds = [again(item) for item in by_size[options.build_size]]
+    _measure(bench, [item for pair in by_size.values() for item in pair] + rebuilds, options.repeat)
     for size, (ours, plain) in by_size.items():
         print(f"build at {size:,}: plugin {ours.median:.2f} s, plain {plain.median:.2f} s", flush=True)
         bench.notes.append(
@@ -318,6 +330,19 @@ def run_build(bench: Bench) -> None:
             "",
             "< 15 s at 1,000",
             _verdict(ours.median < 15) if options.build_size == BUILD_N else "",
+        )
+    )
+    ours_again, plain_again = rebuilds
+    bench.rows.append(
+        Row(
+            "3",
+            "build time, over the last build's site",
+            n,
+            _seconds(ours_again.median),
+            _seconds(plain_again.median),
+            f"{ours_again.median / plain_again.median:.2f}x",
+            "(as `make build` run again; the target is judged on the row above)",
+            "",
         )
     )
     (small, small_plain), (large, large_plain) = by_size[low], by_size[high]

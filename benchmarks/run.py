@@ -51,12 +51,17 @@ def table(rows: list[Row]) -> str:
 STANDING_NOTES = (
     "Every command is a fresh process: interpreter start-up is part of each time, on both sides.",
     "No parallelism: validate, check-jsonschema and the parse floor each run on one core.",
-    "The releasebook build converts the generated pages' Markdown in one process per CPU, the build "
-    "process and forked workers (the plugin's `workers` option; plugins/releasebook/prerender.py); then, "
-    "while MkDocs' page loop runs on one core, a forked process lays out generated pages in the theme a few "
-    "pages ahead of it (plugins/releasebook/layout.py) and the loop writes what it made. Plain MkDocs "
-    "has no such option, so it does all of this on one core. Build memory counts the workers: the larger of "
-    "the build process's own peak RSS and the peak summed PSS of its process tree.",
+    "The releasebook build makes the feed and JSON in a forked process while it renders the pages "
+    "(plugins/releasebook/outputs.py), converts the generated pages' Markdown in one process per CPU, the "
+    "build process and forked workers (the plugin's `workers` option; plugins/releasebook/prerender.py); "
+    "then, while MkDocs' page loop runs on one core, a forked process lays out most generated pages in the "
+    "theme a few pages ahead of it (plugins/releasebook/layout.py) and the loop writes what it made. Plain "
+    "MkDocs has no such option, so it does all of this on one core. Build memory counts the workers: the "
+    "larger of the build process's own peak RSS and the peak summed PSS of its process tree.",
+    "Build rows remove the site folder before each timed build, so every timed build starts from nothing; "
+    "the row 'over the last build's site' builds into the folder the previous run left, as `make build` run "
+    "again does. There MkDocs empties the folder itself (timed), and the plugin writes the record pages over "
+    "the last build's files instead (plugins/releasebook/keep.py).",
     "Preview: `mkdocs serve` reuses the pages, feed and JSON entries whose inputs did not change "
     "(plugins/releasebook/memo.py) and the conversions of unchanged Markdown; without `--dirty`, MkDocs "
     "still lays out every page, as the plain-MkDocs row (the same pages, one edited) shows for MkDocs alone.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -105,6 +106,19 @@ def build_command(config: Path, site_dir: Path) -> list[str]:
 def clean(folder: Path) -> Callable[[], None]:
     """A preparation step that removes a build's output, so every timed build starts from nothing."""
     return lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+def built_once(command: list[str], cwd: Path, site: Path) -> Callable[[], None]:
+    """A preparation step that builds once, untimed, while `site` does not exist: every timed build then goes
+    over the last one's output, as `make build` run again does (MkDocs empties the folder itself, timed)."""
+
+    def prepare() -> None:
+        if not site.exists():
+            done = subprocess.run(command, cwd=cwd, env=bench_env(), capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BenchError(f"{shlex.join(command)} failed:\n{done.stderr[-2000:]}")
+
+    return prepare
 
 
 def make_plain_twin(project: Path, twin: Path) -> Path:

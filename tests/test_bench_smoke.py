@@ -26,6 +26,7 @@ TABLE_ROWS = (
     "validate peak memory",
     "build vs plain MkDocs",
     "build time",
+    "build time, over the last build's site",
     "build scaling",
     "preview latency",
     "build peak memory",
