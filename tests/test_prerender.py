@@ -21,8 +21,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from releasebook.compact import CachedPage, GeneratedFile, nav_title
 from releasebook.plugin import ReleasebookPlugin
-from releasebook.prerender import CachedPage, GeneratedFile, PageRenderer, _render_capturing, nav_title
+from releasebook.prerender import PageRenderer, _render_capturing
 
 from .helpers import copy_example, replace_once
 

@@ -23,7 +23,6 @@ import gc
 import logging
 import signal
 import warnings
-import zlib
 from collections.abc import Callable, Sequence
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
@@ -38,6 +37,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .compact import pack, unpack_once
 from .forking import can_fork
 from .prerender import MIN_PAGES_FOR_WORKERS, digest
 
@@ -234,7 +234,7 @@ class PageLayout:
             if made is not None and made[0] is not None and same_context(context, page) \
                     and made[1] == digest(page.content or ""):
                 self.laid_out += 1
-                html = zlib.decompress(made[0]).decode("utf-8", "surrogatepass")
+                html = unpack_once(made[0])
             else:
                 self.handed_back += 1
         if claims.joined(0) < self._processes_wanted:
@@ -353,7 +353,7 @@ def lay_out(claims: Claims, sender: Connection, pages: list[Page], nav: Navigati
             html = get_template(page.meta.get("template", "main.html")).render(
                 page_context(nav, doc_files, config, page))
             if not messages.seen:
-                packed = zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
+                packed = pack(html)
         except Exception:  # the loop lays the page out again and reports the error as MkDocs does
             packed = None
         finally:

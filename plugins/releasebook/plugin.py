@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .accessible import name_task_checkboxes
+from .compact import CachedPage, GeneratedFile
 from .export import SiteMemo
 from .forking import available_cpus, skip_last_collection_at_exit
 from .history import History, build_history
@@ -31,7 +32,7 @@ from .layout import PageLayout
 from .nav import move_into_releases
 from .outputs import SiteOutputs
 from .pipeline import Checker, Project
-from .prerender import CachedPage, GeneratedFile, PageRenderer, digest
+from .prerender import PageRenderer, digest
 from .problems import Problem
 from .render import RenderMemo, UnsafePathError, macros_variables, render_site
 from .render_filters import md_block, md_inline, md_text

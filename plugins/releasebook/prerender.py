@@ -9,7 +9,7 @@ record pages dominate a large site's build. Two things help, and neither changes
   and the log messages, which the main process logs as its own so `--strict` counts them.
 - **Reuse.** In `mkdocs serve` one plugin instance lives across rebuilds; a page whose Markdown is unchanged
   since the last build gets its previous result instead of a new conversion. Under `serve --dirty`, a record
-  page whose HTML in site_dir came from the same source is not rebuilt at all (`GeneratedFile`).
+  page whose HTML in site_dir came from the same source is not rebuilt at all (`compact.GeneratedFile`).
 
 A result is used only when the page's final Markdown (after every plugin's `on_page_markdown`) is exactly the
 text it was made from, and the markdown settings, mkdocs.yml and the set of files are unchanged; anything else
@@ -24,10 +24,8 @@ import hashlib
 import logging
 import multiprocessing
 import os
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -35,6 +33,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import meta
 
+from .compact import CachedPage, pack, unpack
 from .convert import Converter
 from .forking import can_fork
 
@@ -76,44 +75,7 @@ class Rendered:
     @property
     def content(self) -> str:
         """The HTML Page.render() made."""
-        return _unpack(self.packed_content)
-
-
-def _pack(text: str) -> bytes:
-    if isinstance(text, PackedText):
-        return text.packed
-    last = _last_unpacked
-    if last is not None and text == last:
-        # the text just read, written back unchanged: the search plugin does so to every page's HTML
-        return last.packed
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
-
-
-def _unpack(packed: bytes) -> PackedText:
-    global _last_unpacked
-    last = _last_unpacked
-    if last is not None and last.packed is packed:
-        return last  # a page's HTML is read several times in a row (theme, search): decompress it once
-    text = _last_unpacked = PackedText(zlib.decompress(packed).decode("utf-8", "surrogatepass"), packed)
-    return text
-
-
-_last_unpacked: PackedText | None = None
-
-
-class PackedText(str):
-    """Text that still has its compressed form at hand, so storing it again costs no second compression."""
-
-    packed: bytes
-
-    def __new__(cls, text: str, packed: bytes) -> PackedText:
-        made = super().__new__(cls, text)
-        made.packed = packed
-        return made
-
-    def __reduce__(self) -> tuple[type[str], tuple[str]]:
-        """Copies and pickles are plain text (a copy need not carry the compressed form)."""
-        return str, (str(self),)
+        return unpack(self.packed_content)
 
 
 class _Capture(logging.Handler):
@@ -150,7 +112,7 @@ def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: 
     links = page.links_to_anchors
     return Rendered(
         markdown_digest=digest(page.markdown),
-        packed_content=_pack(page.content),
+        packed_content=pack(page.content),
         content_digest=digest(page.content),
         toc=page.toc,
         title=page._title_from_render,
@@ -259,10 +221,10 @@ class PageRenderer:
         kept = self._results.get(src_uri) if self.keep else self._results.pop(src_uri, None)
         made_from_this = kept is not None and kept.content_digest == digest(html)
         if kept is not None and made_from_this and kept.packed_finished is not None:
-            return _unpack(kept.packed_finished)
+            return unpack(kept.packed_finished)
         finished = self._finish(html)
         if self.keep and kept is not None and made_from_this:
-            self._results[src_uri] = replace(kept, packed_finished=_pack(finished))
+            self._results[src_uri] = replace(kept, packed_finished=pack(finished))
         return finished
 
     def prerender(self, pages: Sequence[Page], config: MkDocsConfig, files: Files, workers: int) -> None:
@@ -347,120 +309,9 @@ def _convert_chunk(src_uris: list[str]) -> list[tuple[str, Rendered]]:
         page.read_source(config)
         rendered = _render_capturing(page, config, files, quiet=True)
         finished = finish(page.content or "")
-        results.append((src_uri, replace(rendered, packed_finished=_pack(finished))))
+        results.append((src_uri, replace(rendered, packed_finished=pack(finished))))
         # The result is packed: drop the page's texts, or each worker would hold every page it converted.
         page.markdown = page.content = None
         page.toc = TableOfContents([])
     config._current_page = None
     return results
-
-
-class GeneratedFile(File):
-    """A generated page that a `--dirty` serve rebuild skips while site_dir holds its HTML from this source.
-
-    Its source waits compressed: thousands of records' Markdown would otherwise sit in memory as text.
-
-    MkDocs counts a file made in memory as modified on every build; this one says no when `unchanged` is set
-    (by the plugin, from PageRenderer.unchanged) and its HTML is still there.
-    """
-
-    unchanged: bool = False
-
-    _packed_source: bytes | None = None
-    _source_is_bytes = False
-
-    @property
-    def _content(self) -> str | bytes | None:
-        """The page's source (MkDocs reads it through `content_string`); kept compressed until then."""
-        if self._packed_source is None:
-            return None
-        if self._source_is_bytes:
-            return zlib.decompress(self._packed_source)
-        return _unpack(self._packed_source)
-
-    @_content.setter
-    def _content(self, value: str | bytes | None) -> None:
-        # bytes stay bytes: MkDocs decodes (and may refuse) them only when the source is read
-        self._source_is_bytes = isinstance(value, bytes)
-        if value is None:
-            self._packed_source = None
-        elif isinstance(value, bytes):
-            self._packed_source = zlib.compress(value, 1)
-        else:
-            self._packed_source = _pack(value)
-
-    def is_modified(self) -> bool:
-        """False for an unchanged page whose output exists; otherwise as MkDocs decides."""
-        if self.unchanged and os.path.isfile(self.abs_dest_path):
-            return False
-        if self._packed_source is not None:
-            return True  # what MkDocs decides for any file made in memory, without decompressing it first
-        return super().is_modified()
-
-
-class CachedPage(Page):
-    """A generated page whose conversion goes through a PageRenderer, and whose HTML waits compressed.
-
-    MkDocs converts every page before it writes the first one, so a big site's HTML all sits in memory at
-    once: about 150 MB at 5,000 records as text, a fifth of that compressed. The page hands out its HTML and
-    Markdown as text whenever they are read (the theme reads the HTML twice, the search plugin once).
-    """
-
-    packed_content: bytes | None = None
-    """The HTML, compressed (None before conversion)."""
-    _markdown_text: str | None = None
-    """The Markdown as text, from reading the source until the page is converted."""
-    packed_markdown: bytes | None = None
-    """The Markdown, compressed once the page is converted (plugins rarely read it after that)."""
-
-    def __init__(self, file: File, config: MkDocsConfig, renderer: PageRenderer) -> None:
-        # MkDocs keeps a Page made before the nav is built, so the page takes the title its nav entry gives
-        super().__init__(nav_title(config["nav"], file.src_uri), file, config)
-        self._renderer = renderer
-
-    @property
-    def content(self) -> str | None:
-        """The page's HTML, as MkDocs and other plugins read it."""
-        return None if self.packed_content is None else _unpack(self.packed_content)
-
-    @content.setter
-    def content(self, value: str | None) -> None:
-        self.packed_content = None if value is None else _pack(value)
-
-    @property
-    def markdown(self) -> str | None:
-        """The page's Markdown, as MkDocs and other plugins read it."""
-        if self._markdown_text is not None or self.packed_markdown is None:
-            return self._markdown_text
-        return _unpack(self.packed_markdown)
-
-    @markdown.setter
-    def markdown(self, value: str | None) -> None:
-        self._markdown_text, self.packed_markdown = value, None
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        """Convert as MkDocs does, or take the result made from the very same Markdown."""
-        self._renderer.render(self, config, files)
-        if self._markdown_text is not None:
-            self.packed_markdown, self._markdown_text = _pack(self._markdown_text), None
-
-
-def nav_title(nav: Any, src_uri: str) -> str | None:
-    """The title `nav:` gives a page at its first mention, which is what MkDocs passes to the page."""
-    for title, path in _nav_entries(nav):
-        if path == src_uri:
-            return title
-    return None
-
-
-def _nav_entries(nav: Any) -> Iterator[tuple[str | None, Any]]:
-    """(title or None, path) for every page entry of a `nav:` value, in MkDocs' order."""
-    for item in nav if isinstance(nav, list) else []:
-        if isinstance(item, dict):
-            for title, value in item.items():
-                if isinstance(value, list):
-                    yield from _nav_entries(value)
-                else:
-                    yield str(title), value
-        else:
-            yield None, item
