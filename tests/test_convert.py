@@ -17,7 +17,6 @@ markdown_extensions:
   - admonition
   - attr_list
   - def_list
-  - footnotes
   - md_in_html
   - tables
   - toc:
@@ -31,7 +30,7 @@ markdown_extensions:
   - pymdownx.emoji
 """
 
-# Each page has what would leak into the next one if a converter kept state: footnotes, abbreviations,
+# Each page has what would leak into the next one if a converter kept state: abbreviations,
 # tab sets (numbered per document), headings whose ids must start afresh, raw HTML, links to other pages.
 ONE = """# One
 
@@ -165,3 +164,16 @@ def test_extension_names_resolve_to_their_modules() -> None:
     assert extension_module("pymdownx.tabbed") == "pymdownx.tabbed"
     assert extension_module("markdown.extensions.toc:TocExtension") == "markdown.extensions.toc"
     assert extension_module(Unknown()) == __name__
+
+
+def test_footnotes_leave_each_page_to_mkdocs(tmp_path: Path) -> None:
+    """With UNIQUE_IDS, footnotes number each converter's documents: a reused one would change the ids."""
+    config, files = project(tmp_path, EXTENSIONS + "  - footnotes:\n      UNIQUE_IDS: true\n")
+    converter = Converter()
+
+    result = converted(config, files, converter.render) + converted(config, files, converter.render)
+
+    assert not reusable(config)
+    assert converter._markdown is None
+    assert result == converted(config, files, Page.render) * 2
+    assert 'id="fnref:' in str(result[0][0])

@@ -41,6 +41,24 @@ def test_prune_keeps_exactly_the_files_named_and_the_folders_they_need(tmp_path:
     assert files_under(tmp_path) == {"a/", "a/index.html", "d/", "d/x/", "d/x/y.html", "top.xml"}
 
 
+def test_prune_removes_what_writing_in_place_would_write_through(tmp_path: Path) -> None:
+    """A symbolic link or a hard-linked file at a page's path is removed, never written through."""
+    outside = tmp_path / "outside.html"
+    outside.write_text("elsewhere", encoding="utf-8")
+    root = tmp_path / "root"
+    tree(root, "plain/index.html", "backed-up/index.html")
+    (root / "linked").mkdir()
+    (root / "linked" / "index.html").symlink_to(outside)
+    os.link(root / "backed-up" / "index.html", tmp_path / "backup.html")
+
+    removed = prune(root, {"plain/index.html", "linked/index.html", "backed-up/index.html"})
+
+    assert removed == 2
+    assert files_under(root) == {"plain/", "plain/index.html"}
+    assert outside.read_text(encoding="utf-8") == "elsewhere"
+    assert (tmp_path / "backup.html").read_text(encoding="utf-8") == "backed-up/index.html"
+
+
 def site_with_pages(site: Path) -> None:
     tree(site, f"{KEPT}/1.0.0/index.html", f"{KEPT}/1.0.0/checklist/index.html", f"{KEPT}/0.9.0/index.html",
          "index.html", "assets/app.js")
@@ -92,6 +110,29 @@ def test_a_failed_build_or_a_killed_one_leaves_nothing_hidden_behind(tmp_path: P
     tree(tmp_path, f"{ASIDE}/left/by/a/killed/build.html")
     assert not KeptPages().set_aside(str(tmp_path))  # no releases folder this time
     assert not (tmp_path / ASIDE).exists()
+
+
+def test_a_page_mkdocs_writes_no_file_for_loses_the_last_builds(tmp_path: Path) -> None:
+    site_with_pages(tmp_path)
+    kept = KeptPages()
+    kept.set_aside(str(tmp_path))
+    kept.put_back(str(tmp_path), [f"{KEPT}/1.0.0/index.html", f"{KEPT}/0.9.0/index.html"])
+
+    kept.skipped(str(tmp_path / KEPT / "0.9.0" / "index.html"))  # blank output: MkDocs skips the page
+    kept.skipped(str(tmp_path / "index.html"))  # not in the folder put back: not this object's to remove
+
+    assert not (tmp_path / KEPT / "0.9.0" / "index.html").exists()
+    assert (tmp_path / KEPT / "1.0.0" / "index.html").exists()
+    assert (tmp_path / "index.html").exists()
+
+
+def test_a_dirty_build_sets_nothing_aside_but_removes_a_killed_builds_folder(tmp_path: Path) -> None:
+    site_with_pages(tmp_path)
+    tree(tmp_path, f"{ASIDE}/left/by/a/killed/build.html")
+
+    assert not KeptPages().set_aside(str(tmp_path), keep=False)
+    assert not (tmp_path / ASIDE).exists()
+    assert (tmp_path / KEPT / "1.0.0" / "index.html").exists()
 
 
 def test_no_site_yet_sets_nothing_aside(tmp_path: Path) -> None:

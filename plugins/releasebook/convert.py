@@ -22,15 +22,17 @@ from mkdocs.structure.toc import get_toc
 
 KNOWN_EXTENSIONS = frozenset({
     *(f"markdown.extensions.{name}" for name in (
-        "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
-        "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
-        "wikilinks")),
+        "abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code", "legacy_attrs",
+        "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks")),
     *(f"pymdownx.{name}" for name in (
         "arithmatex", "betterem", "caret", "critic", "details", "emoji", "highlight", "inlinehilite", "keys",
         "magiclink", "mark", "smartsymbols", "snippets", "superfences", "tabbed", "tasklist", "tilde")),
 })
 """Extensions that keep nothing from one document to the next after `Markdown.reset()` (their code read:
-either no state between documents, or a `reset` registered with the converter)."""
+either no state between documents, or a `reset` registered with the converter).
+
+Not `footnotes` (nor `extra`, which includes it): its `reset()` counts documents, and with `UNIQUE_IDS` the
+count is in every footnote id, so a reused converter would number the same page differently."""
 
 _PER_PAGE = ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor", "_RelativePathTreeprocessor",
              "_ExtractTitleTreeprocessor")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,16 +34,19 @@ class KeptPages:
 
     def __init__(self) -> None:
         self._aside: Path | None = None
+        self._folder: Path | None = None
+        """The folder put back, while this build writes into it."""
         self.removed = 0
         """Files of the last build pruned by the latest `put_back` (this build does not write them)."""
 
-    def set_aside(self, site_dir: str) -> bool:
-        """Move the folder of generated pages out of MkDocs' way; False when there is none to keep."""
+    def set_aside(self, site_dir: str, *, keep: bool = True) -> bool:
+        """Move the folder of generated pages out of MkDocs' way (unless not `keep`); False when none is."""
         self.discard()
+        self._folder = None
         site = Path(site_dir)
         aside, folder = site / ASIDE, site / KEPT
-        remove(aside)  # left behind by a build that was killed
-        if not folder.is_dir() or folder.is_symlink():
+        remove(aside)  # left behind by a build that was killed: never published, --dirty build or not
+        if not keep or not folder.is_dir() or folder.is_symlink():
             return False
         try:
             folder.rename(aside)
@@ -71,7 +75,15 @@ class KeptPages:
         except OSError:
             remove(aside)
             return False
+        self._folder = folder
         return True
+
+    def skipped(self, path: str) -> None:
+        """MkDocs writes no file at `path` (the page's output is blank): remove the last build's there, as a
+        clean build would have none."""
+        folder = self._folder
+        if folder is not None and Path(path).is_relative_to(folder) and os.path.lexists(path):
+            os.unlink(path)
 
     def discard(self) -> None:
         """Remove what was set aside and not put back (a failed build)."""
@@ -83,7 +95,9 @@ class KeptPages:
 def prune(root: Path, keep: set[str]) -> int:
     """Remove every file under `root` whose relative path is not in `keep`, then every folder left empty.
 
-    Returns how many files were removed. Symbolic links count as files: MkDocs writes none.
+    Only a plain file MkDocs can write over in place is kept: a symbolic link, or a file with other hard links
+    (a backup made with `cp -al`), would be written through, and a read-only file would fail the build, where
+    a clean build deletes them and creates new files. Returns how many files were removed.
     """
     removed = 0
     emptied: set[str] = set()
@@ -92,7 +106,7 @@ def prune(root: Path, keep: set[str]) -> int:
         relative = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         left = 0
         for name in files + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
-            if relative + name in keep:
+            if relative + name in keep and writable_in_place(os.path.join(folder, name)):
                 left += 1
             else:
                 os.unlink(os.path.join(folder, name))
@@ -106,6 +120,12 @@ def prune(root: Path, keep: set[str]) -> int:
         if not left:
             emptied.add(folder)
     return removed
+
+
+def writable_in_place(path: str) -> bool:
+    """A plain file with no other hard link, which this process may write to."""
+    status = os.lstat(path)
+    return stat.S_ISREG(status.st_mode) and status.st_nlink == 1 and os.access(path, os.W_OK)
 
 
 def remove(path: Path) -> None:

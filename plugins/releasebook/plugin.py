@@ -294,10 +294,10 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
         assert self.settings is not None
         return available_cpus() if self.settings.workers is None else self.settings.workers
 
+    @event_priority(-100)  # last: a plugin failing here leaves MkDocs to keep site_dir as it is
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Before MkDocs empties site_dir, set the last build's generated pages aside to write over them."""
-        if not self.dirty:
-            self.kept.set_aside(config.site_dir)
+        self.kept.set_aside(config.site_dir, keep=not self.dirty)
 
     @event_priority(-100)  # after every other plugin's on_env: the environment is final
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -318,7 +318,10 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Note which generated pages this build writes, and from what source (for `serve --dirty`)."""
+        """Note which generated pages this build writes, and from what source (for `serve --dirty`); remove
+        the last build's file of a page MkDocs writes none for."""
+        if not output.strip():  # MkDocs writes no file: the last build's must not stay
+            self.kept.skipped(page.file.abs_dest_path)
         if self.renderer.keep and page.file.src_uri in self.generated:
             self._built[page.file.src_uri] = digest(page.file.content_string)
         return output
