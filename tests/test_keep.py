@@ -182,3 +182,29 @@ def test_a_build_that_fails_leaves_no_hidden_folder_in_the_site(tmp_path: Path) 
     assert failed.returncode == 1
     assert "has no attribute 'nothing'" in failed.stderr
     assert not (project / "site" / ASIDE).exists()
+
+
+BLANK_HOOK = """\
+def on_post_page(output, page, config):
+    return "" if page.file.src_uri.endswith("/checklist.md") else output
+"""
+
+
+@pytest.mark.slow
+def test_a_page_left_blank_by_a_plugin_is_gone_as_after_a_clean_build(tmp_path: Path) -> None:
+    """MkDocs writes no file for a blank page: the one the last build wrote must not stay either."""
+    project = generated_project(tmp_path / "project", workers=2)
+    assert mkdocs_build(project).returncode == 0
+    (project / "blank_hook.py").write_text(BLANK_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - blank_hook.py\n", encoding="utf-8")
+
+    again = mkdocs_build(project)
+    clean = shutil.copytree(project, tmp_path / "clean", ignore=shutil.ignore_patterns("site"))
+    assert mkdocs_build(clean).returncode == 0
+
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "writing over the last build's pages" in again.stderr
+    built = site_bytes(project / "site")
+    assert not [path for path in built if path.endswith("/checklist/index.html")]
+    assert built == site_bytes(clean / "site")

@@ -320,7 +320,7 @@ class ReleasebookPlugin(BasePlugin[ReleasebookConfig]):  # type: ignore[no-untyp
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Note which generated pages this build writes, and from what source (for `serve --dirty`); remove
         the last build's file of a page MkDocs writes none for."""
-        if not output.strip():  # MkDocs writes no file: the last build's must not stay
+        if not output or output.isspace():  # MkDocs writes no file: the last build's must not stay
             self.kept.skipped(page.file.abs_dest_path)
         if self.renderer.keep and page.file.src_uri in self.generated:
             self._built[page.file.src_uri] = digest(page.file.content_string)
