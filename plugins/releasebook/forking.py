@@ -105,10 +105,7 @@ class Beside(Generic[Value]):
                 made, value = False, None
             finally:
                 receiver.close()
-                process.join(timeout=10)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
+                end_process(process)
             if made:
                 return value  # type: ignore[no-any-return]
         return self._call()
@@ -119,12 +116,18 @@ class Beside(Generic[Value]):
         receiver, process = self._receiver, self._process
         self._receiver = self._process = None
         if receiver is not None and process is not None:
-            process.terminate()
-            process.join(timeout=10)
-            if process.is_alive():
-                process.kill()
-                process.join()
+            end_process(process, terminate=True)
             receiver.close()
+
+
+def end_process(process: BaseProcess, *, terminate: bool = False) -> None:
+    """Wait for a forked process to end (asking it to, with `terminate`); kill it if 10 s are not enough."""
+    if terminate:
+        process.terminate()
+    process.join(timeout=10)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 def _call_and_send(call: Callable[[], object], sender: Connection) -> None:

@@ -38,7 +38,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .compact import pack, unpack_once
-from .forking import can_fork
+from .forking import can_fork, end_process
 from .prerender import MIN_PAGES_FOR_WORKERS, digest
 
 log = get_plugin_logger(__name__)
@@ -262,12 +262,8 @@ class PageLayout:
             self._claims.close()
             self._collect()  # each process exits once it has handed over what it claimed
         for connection, process in self._processes.items():
-            if failed:  # it may be waiting to hand over pages nobody will ask for
-                process.terminate()
-            process.join(timeout=10)
-            if process.is_alive():
-                process.kill()
-                process.join()
+            # a failed build's process may be waiting to hand over pages nobody will ask for
+            end_process(process, terminate=failed)
             connection.close()
         if self._claims is not None:
             gc.unfreeze()
