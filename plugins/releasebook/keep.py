@@ -105,17 +105,20 @@ def prune(root: Path, keep: set[str]) -> int:
         relative = os.path.relpath(folder, root)
         relative = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         left = 0
-        for name in files + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
+        links = {name for name in folders if os.path.islink(os.path.join(folder, name))}  # never walked
+        for name in [*files, *links]:
             if relative + name in keep and writable_in_place(os.path.join(folder, name)):
                 left += 1
             else:
                 os.unlink(os.path.join(folder, name))
                 removed += 1
         for name in folders:
+            if name in links:
+                continue
             path = os.path.join(folder, name)
             if path in emptied:
                 os.rmdir(path)
-            elif not os.path.islink(path):
+            else:
                 left += 1
         if not left:
             emptied.add(folder)
