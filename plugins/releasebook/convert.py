@@ -20,6 +20,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from . import inline
+
 KNOWN_EXTENSIONS = frozenset({
     *(f"markdown.extensions.{name}" for name in (
         "abbr", "admonition", "attr_list", "codehilite", "def_list", "fenced_code", "legacy_attrs",
@@ -95,4 +97,5 @@ class Converter:
             if reusable(config):
                 self._markdown = markdown.Markdown(extensions=config["markdown_extensions"],
                                                    extension_configs=config["mdx_configs"] or {})
+                inline.install(self._markdown)  # the same output with fewer failed pattern attempts
         return self._markdown
