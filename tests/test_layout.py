@@ -147,6 +147,38 @@ def test_a_message_logged_while_laying_out_is_logged_once_by_the_build(tmp_path:
     assert laid_out > 0 and handed_back == 1
 
 
+WARNING_HOOK = """\
+import warnings
+
+def on_env(env, config, files):
+    env.filters["warn"] = warn
+    return env
+
+def warn(value):
+    warnings.warn(f"careful with {value}", UserWarning)
+    return value
+"""
+
+
+@pytest.mark.slow
+def test_a_python_warning_while_laying_out_is_shown_once_by_the_build(tmp_path: Path) -> None:
+    """A Python warning counts as a message: the page goes back to the loop, which shows the warning."""
+    outputs = {}
+    for workers in (2, 0):
+        project = project_with_theme_content(tmp_path / f"w{workers}", workers,
+                                             "releases/1.0.0/rollback/", "{{ page.url | warn }}")
+        with_hook(project, "warning_hook.py", WARNING_HOOK)
+        # Python prints the warning itself (under `python -m mkdocs`, MkDocs' own display logs it nowhere)
+        with pytest.MonkeyPatch.context() as environment:
+            environment.setenv("PYTHONWARNINGS", "default::UserWarning")
+            outputs[workers] = result = mkdocs_build(project)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stderr.count("UserWarning: careful with releases/1.0.0/rollback/") == 1
+    laid_out, handed_back = layout_counts(outputs[2].stderr)
+    assert laid_out > 0 and handed_back == 1
+    assert site_bytes(tmp_path / "w2" / "site") == site_bytes(tmp_path / "w0" / "site")
+
+
 def test_a_failed_fork_leaves_every_page_to_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_memory(self: object) -> None:
         raise OSError(12, "Cannot allocate memory")

@@ -39,7 +39,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .compact import pack, unpack_once
 from .forking import can_fork, end_process
-from .prerender import MIN_PAGES_FOR_WORKERS, digest
+from .prerender import MIN_PAGES_FOR_WORKERS, LogCapture, digest
 
 log = get_plugin_logger(__name__)
 
@@ -309,29 +309,13 @@ def same_context(context: TemplateContext, page: Page) -> bool:
     return context.keys() == CONTEXT_KEYS and context["page"] is page
 
 
-class _Messages(logging.Handler):
-    """Notes that something was logged, so the page goes back to the loop, which logs it as MkDocs would."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Remember that a message came, without printing it."""
-        self.seen = True
-
-    def warning_shown(self, *args: object, **kwargs: object) -> None:
-        """`warnings.showwarning` in a forked process: a Python warning counts as a message too."""
-        self.seen = True
-
-
 def lay_out(claims: Claims, sender: Connection, pages: list[Page], nav: Navigation, doc_files: Any,
             config: MkDocsConfig, get_template: GetTemplate, current: Page | None) -> None:
     """In a forked process: render the theme's template for each page claimed, as MkDocs' loop does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; it ends this process
     if current is not None:
         current.active = False  # the page the loop was building when this process forked
-    messages = _Messages()
+    messages = LogCapture()  # a page that logs anything goes back to the loop, which logs it as MkDocs would
     for name in ("", "mkdocs"):
         logging.getLogger(name).handlers = [messages]
     warnings.showwarning = messages.warning_shown
@@ -342,13 +326,14 @@ def lay_out(claims: Claims, sender: Connection, pages: list[Page], nav: Navigati
             break
         if claimed == PAGES_PER_PROCESS:
             claims.joined(-1)  # at once, so the loop forks the next round's process while this one works
-        page, packed, messages.seen = pages[index], None, False
+        page, packed = pages[index], None
+        messages.entries.clear()
         config._current_page = page
         page.active = True
         try:
             html = get_template(page.meta.get("template", "main.html")).render(
                 page_context(nav, doc_files, config, page))
-            if not messages.seen:
+            if not messages.entries:
                 packed = pack(html)
         except Exception:  # the loop lays the page out again and reports the error as MkDocs does
             packed = None

@@ -78,15 +78,25 @@ class Rendered:
         return unpack(self.packed_content)
 
 
-class _Capture(logging.Handler):
-    """Keeps the log records of one conversion so they can be logged again when its result is reused."""
+class LogCapture(logging.Handler):
+    """Keeps the log records (and Python warnings) of one page's work instead of printing them.
+
+    A conversion's messages are logged again when its result is used; a forked layout process only needs to
+    know that there were some, to hand the page back to MkDocs' loop (layout.py).
+    """
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.entries: list[LogEntry] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Keep the message, without printing it."""
         self.entries.append((record.name, record.levelno, record.getMessage()))
+
+    def warning_shown(self, message: Warning | str, category: type[Warning], *args: object,
+                      **kwargs: object) -> None:
+        """`warnings.showwarning`: a Python warning is kept as a message too."""
+        self.entries.append(("py.warnings", logging.WARNING, f"{category.__name__}: {message}"))
 
 
 _converter = Converter()
@@ -97,7 +107,7 @@ def _render_capturing(page: Page, config: MkDocsConfig, files: Files, *, quiet: 
     """Run Page.render()'s steps and keep the result; `quiet` holds its messages back rather than log them."""
     assert page.markdown is not None
     logger = logging.getLogger("mkdocs")
-    capture = _Capture()
+    capture = LogCapture()
     saved, propagate = logger.handlers[:], logger.propagate
     if quiet:
         # held back entirely, root handlers included: the message is logged once, when the result is used
