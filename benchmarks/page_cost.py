@@ -3,13 +3,16 @@
 Generates a seeded history (or reads an existing project), renders its pages with `render_site`, and for each
 page times what a build does with it: Python-Markdown with the project's `markdown_extensions`, Material's
 search `Parser` (skipped, as Material skips it, for pages whose front matter says `search: {exclude: true}`)
-and the plugin's `sanitize_html` + `name_task_checkboxes`. Each page is measured `--repeat` times and its
-fastest run kept; the table shows the mean per page kind. Times are this process's CPU time
+and the plugin's `sanitize_html` + `name_task_checkboxes`. `--as-build` converts with the inline step the
+build installs for the pages it converts ahead (`releasebook.inline`); by default each page gets a plain
+Python-Markdown converter, as MkDocs' own `Page.render()` makes. Each page is measured `--repeat` times
+and its fastest run kept; the table shows the mean per page kind. Times are this process's CPU time
 (`time.process_time`), so other work on a shared machine disturbs them less than wall-clock time would.
 A measurement tool, not a test: nothing asserts.
 
     .venv/bin/python benchmarks/page_cost.py --count 200 --seed 7
     .venv/bin/python benchmarks/page_cost.py --project /tmp/x          # an existing project with mkdocs.yml
+    .venv/bin/python benchmarks/page_cost.py --count 200 --as-build    # with the build's inline step
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 from releasebook.accessible import name_task_checkboxes
 from releasebook.history import build_history
+from releasebook.inline import install
 from releasebook.pipeline import Checker
 from releasebook.render import render_site
 from releasebook.sanitize import sanitize_html
@@ -80,7 +84,7 @@ def search_parse(page_html: str) -> None:
     parser.close()
 
 
-def measure(project: Path, repeat: int) -> dict[str, Costs]:
+def measure(project: Path, repeat: int, *, as_build: bool = False) -> dict[str, Costs]:
     """Render the project's pages and time each one."""
     settings = settings_from_mkdocs(project / "mkdocs.yml")
     checked = Checker(settings).check()
@@ -96,6 +100,8 @@ def measure(project: Path, repeat: int) -> dict[str, Costs]:
             body, meta = get_data(page.content)
             cost = costs[kind_of(page.path)]
             converter = markdown.Markdown(extensions=extensions, extension_configs=configs)
+            if as_build:
+                install(converter)
 
             def convert(converter: markdown.Markdown = converter, body: str = body) -> str:
                 converter.reset()
@@ -151,16 +157,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per page; the fastest is kept (default 3)")
     parser.add_argument("--project", type=Path, help="measure this project instead of generating one")
+    parser.add_argument("--as-build", action="store_true",
+                        help="convert with the inline step the build uses for generated pages")
     args = parser.parse_args(argv)
     if args.project is not None:
-        costs = measure(args.project, args.repeat)
+        costs = measure(args.project, args.repeat, as_build=args.as_build)
         source = str(args.project)
     else:
         with tempfile.TemporaryDirectory(prefix="page-cost-") as folder:
             generate.generate(Path(folder), args.count, args.seed)
-            costs = measure(Path(folder), args.repeat)
+            costs = measure(Path(folder), args.repeat, as_build=args.as_build)
         source = f"generated history, --count {args.count} --seed {args.seed}"
-    print(f"Per-page cost in ms of CPU time, mean of each page's fastest of {args.repeat} runs ({source}):\n")
+    converter = "the build's inline step" if args.as_build else "plain Python-Markdown"
+    print(f"Per-page cost in ms of CPU time, mean of each page's fastest of {args.repeat} runs ({source}; "
+          f"{converter}):\n")
     print(table(costs))
     return 0
 
