@@ -380,13 +380,18 @@ def run_build(bench: Bench) -> None:
     )
 
 
+def preview_record(project: Path) -> Path:
+    """The record the preview benchmark edits: the middle one of the history."""
+    records = sorted((project / "releases").rglob("*.yml"))
+    return records[len(records) // 2]
+
+
 def run_preview(bench: Bench) -> None:
     """Comparison 5: seconds from saving a record until `mkdocs serve` shows it, per preview mode."""
     options = bench.options
     project = bench.project(options.preview_size)
     ensure_site_config(project)
-    records = sorted((project / "releases").rglob("*.yml"))
-    record = records[len(records) // 2]
+    record = preview_record(project)
     slug = record.stem.split("+", 1)[0]
     page = f"releases/{slug}/"
     modes = {
@@ -457,6 +462,20 @@ def profile(bench: Bench, title: str, module_args: list[str], cwd: Path) -> None
     """A cProfile of one command for a missed target: top 45 by cumulative time, then top 20 by own time."""
     out = bench.options.workdir / f"profile-{len(bench.profiles)}.out"
     run_once([sys.executable, "-m", "cProfile", "-o", str(out), "-m", *module_args], cwd, bench_env())
+    _add_profile(bench, title, out)
+
+
+def profile_rebuild(bench: Bench, title: str, project: Path) -> None:
+    """A cProfile of one `mkdocs serve` rebuild after the preview's record is edited (rebuild_profile.py)."""
+    out = bench.options.workdir / f"profile-{len(bench.profiles)}.out"
+    record = preview_record(project).relative_to(project)
+    run_once([sys.executable, str(HERE / "rebuild_profile.py"), str(project), str(record), "--out", str(out)],
+             project, bench_env())
+    _add_profile(bench, title, out)
+
+
+def _add_profile(bench: Bench, title: str, out: Path) -> None:
+    """The profile's top 45 by cumulative time, then top 20 by own time, for the report."""
     text = io.StringIO()
     stats = pstats.Stats(str(out), stream=text).strip_dirs()
     stats.sort_stats("cumulative").print_stats(45)

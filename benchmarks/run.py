@@ -27,6 +27,7 @@ from comparisons import (  # noqa: E402
     Row,
     not_measured,
     profile,
+    profile_rebuild,
     run_build,
     run_preview,
     run_validate,
@@ -190,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"releasebook validate at {max(options.sizes):,} records",
                 ["releasebook.cli", "validate"],
                 bench.project(max(options.sizes)),
+            )
+        if not missing and any("MISSED" in r.result and r.measure == "preview latency" for r in bench.rows):
+            profile_rebuild(
+                bench,
+                f"one `mkdocs serve` rebuild at {options.preview_size:,} records after a record is edited "
+                "(benchmarks/rebuild_profile.py)",
+                bench.project(options.preview_size),
             )
         if not missing and any("MISSED" in r.result and "build" in r.measure for r in bench.rows):
             project = bench.project(options.build_size)

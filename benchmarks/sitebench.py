@@ -200,7 +200,7 @@ def _mount_path(config: dict[str, Any]) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _edit_summary(project: Path, record: Path, marker: str) -> None:
+def edit_summary(project: Path, record: Path, marker: str) -> None:
     """Change one record's summary the way an author would, keeping the file otherwise as it was."""
     data = yaml.load(record.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     data["summary"] = f"Edited for the preview benchmark: {marker}."
@@ -257,7 +257,7 @@ def preview_latency(
             for number in range(edits):
                 marker = f"edit-{number}-{secrets.token_hex(4)}"
                 start = time.perf_counter()
-                (edit or _edit_summary)(project, record, marker)
+                (edit or edit_summary)(project, record, marker)
                 deadline = time.monotonic() + edit_timeout
                 while True:
                     body = _fetch(url)

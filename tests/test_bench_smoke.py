@@ -147,3 +147,29 @@ def test_generated_history_obeys_the_cross_release_rules(tmp_path: Path, generat
     assert all(seen.values()), seen
     top = history.newest_first(releases)[:2]
     assert [r.status for r in top] == ["planned", "in-progress"]
+
+
+def test_rebuild_profile_profiles_one_serve_rebuild_and_restores_the_record(
+        tmp_path: Path, generate_module: object) -> None:
+    import pstats
+
+    records = 25  # 78 pages: enough for the layout to take part, as at 1,000 records
+    generate_module.generate(tmp_path, records, seed=7)  # type: ignore[attr-defined]
+    record = sorted((tmp_path / "releases").rglob("*.yml"))[10]
+    before = record.read_bytes()
+    out = tmp_path / "rebuild.prof"
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "rebuild_profile.py"), str(tmp_path),
+         str(record.relative_to(tmp_path)), "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert record.read_bytes() == before
+    calls = {(Path(file).name, name): count
+             for (file, _, name), (count, *_rest) in pstats.Stats(str(out)).stats.items()}  # type: ignore[attr-defined]
+    assert calls[("build.py", "build")] == 1  # the rebuild alone, not the first build
+    pages = calls[("build.py", "_build_page")]
+    assert pages >= records * 3 + 3  # three pages per record, the index, the status board and the policy
+    # the server's threads were stood in for, so nothing forked: the loop laid out every page itself
+    assert ("layout.py", "_fork") not in calls and ("prerender.py", "_convert_round") not in calls
+    assert calls[("layout.py", "render")] == records * 3 + 3
