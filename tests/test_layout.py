@@ -10,6 +10,7 @@ import multiprocessing
 import re
 import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
@@ -103,14 +104,24 @@ def test_an_unknown_page_context_handler_keeps_the_layout_in_the_loop(tmp_path: 
     assert "laid out by forked processes" not in result.stderr
 
 
+def build_with_and_without_layout(tmp_path: Path, url: str, extra: str, *args: str,
+                                  hook: tuple[str, str] | None = None) -> dict[int, CompletedProcess[str]]:
+    """Builds with the forked layout (workers 2) and without (0); the theme adds `extra` at `url`."""
+    outputs = {}
+    for workers in (2, 0):
+        project = project_with_theme_content(tmp_path / f"w{workers}", workers, url, extra)
+        if hook is not None:
+            with_hook(project, *hook)
+        outputs[workers] = mkdocs_build(project, *args)
+    return outputs
+
+
 @pytest.mark.slow
 def test_a_page_the_theme_cannot_lay_out_fails_the_build_as_without_the_layout(tmp_path: Path) -> None:
     """A forked process hands the page back; the loop lays it out again and MkDocs reports the error."""
-    outputs = {}
-    for workers in (2, 0):
-        project = project_with_theme_content(tmp_path / f"w{workers}", workers,
-                                             "releases/1.0.0/", "{{ page.nothing.deeper }}")
-        outputs[workers] = result = mkdocs_build(project, "--strict")
+    outputs = build_with_and_without_layout(tmp_path, "releases/1.0.0/", "{{ page.nothing.deeper }}",
+                                            "--strict")
+    for result in outputs.values():
         assert result.returncode == 1
         assert result.stderr.count("Error building page 'releases/1.0.0/index.md'") == 1
         assert "has no attribute 'nothing'" in result.stderr
@@ -134,12 +145,9 @@ def shout(value):
 @pytest.mark.slow
 def test_a_message_logged_while_laying_out_is_logged_once_by_the_build(tmp_path: Path) -> None:
     """The forked process hands the page back; the loop lays it out again and logs as MkDocs would."""
-    outputs = {}
-    for workers in (2, 0):
-        project = project_with_theme_content(tmp_path / f"w{workers}", workers,
-                                             "releases/1.0.0/checklist/", "{{ page.url | shout }}")
-        with_hook(project, "shouting.py", SHOUTING_HOOK)
-        outputs[workers] = result = mkdocs_build(project, "--strict")
+    outputs = build_with_and_without_layout(tmp_path, "releases/1.0.0/checklist/", "{{ page.url | shout }}",
+                                            "--strict", hook=("shouting.py", SHOUTING_HOOK))
+    for result in outputs.values():
         assert result.returncode == 1
         assert result.stderr.count("shouting on releases/1.0.0/checklist/") == 1
         assert "Aborted with 1 warnings in strict mode!" in result.stdout
@@ -161,17 +169,14 @@ def warn(value):
 
 
 @pytest.mark.slow
-def test_a_python_warning_while_laying_out_is_shown_once_by_the_build(tmp_path: Path) -> None:
+def test_a_python_warning_while_laying_out_is_shown_once_by_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Python warning counts as a message: the page goes back to the loop, which shows the warning."""
-    outputs = {}
-    for workers in (2, 0):
-        project = project_with_theme_content(tmp_path / f"w{workers}", workers,
-                                             "releases/1.0.0/rollback/", "{{ page.url | warn }}")
-        with_hook(project, "warning_hook.py", WARNING_HOOK)
-        # Python prints the warning itself (under `python -m mkdocs`, MkDocs' own display logs it nowhere)
-        with pytest.MonkeyPatch.context() as environment:
-            environment.setenv("PYTHONWARNINGS", "default::UserWarning")
-            outputs[workers] = result = mkdocs_build(project)
+    # Python prints the warning itself (under `python -m mkdocs`, MkDocs' own display logs it nowhere)
+    monkeypatch.setenv("PYTHONWARNINGS", "default::UserWarning")
+    outputs = build_with_and_without_layout(tmp_path, "releases/1.0.0/rollback/", "{{ page.url | warn }}",
+                                            hook=("warning_hook.py", WARNING_HOOK))
+    for result in outputs.values():
         assert result.returncode == 0, result.stderr[-3000:]
         assert result.stderr.count("UserWarning: careful with releases/1.0.0/rollback/") == 1
     laid_out, handed_back = layout_counts(outputs[2].stderr)
