@@ -34,6 +34,13 @@ def messages(document: Document) -> list[str]:
         ("a\u2028b", 2, (1, 3)),  # U+2028, U+2029 and NEL are not, whatever libyaml thinks
         ("a\u2029b\x85c", 4, (1, 5)),
         ("añb\nc", 4, (2, 1)),  # columns count characters, not bytes
+        # A final line break does not start a line an editor or GitHub would show: the end of such a file is
+        # just after the last line's last character.
+        ("a: 'x\n", 6, (1, 6)),
+        ("a\r\nbc\r\n", 7, (2, 3)),
+        ("a\n\n", 3, (2, 1)),  # the last line is empty, but an editor shows it
+        ("\n", 1, (1, 1)),
+        ("a\nbc\n", 4, (2, 3)),  # an offset inside the text is unchanged (the last line break)
     ],
 )
 def test_source_position(text: str, index: int, expected: tuple[int, int]) -> None:
@@ -271,8 +278,13 @@ def test_text_that_only_looks_like_yaml_features_is_fine() -> None:
         ),
         (
             "a: 'open\n",
-            "2:1: YAML syntax error: found unexpected end of stream "
+            "1:9: YAML syntax error: the file ends before the closing quote "
             "(while scanning a quoted scalar that starts on line 1, column 4)",
+        ),
+        (
+            'a: 1\nb: "open\nstill open\n',
+            "3:11: YAML syntax error: the file ends before the closing quote "
+            "(while scanning a quoted scalar that starts on line 2, column 4)",
         ),
         (
             "a: 1\n---\nb: 2\n",

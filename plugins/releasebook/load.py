@@ -126,10 +126,15 @@ class Source:
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     def position(self, index: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset."""
+        """1-based (line, column) of a character offset; the end of the file is the end of its last line."""
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         line = bisect.bisect_right(self._line_starts, index) - 1
+        if line > 0 and self._line_starts[line] >= len(self.text):
+            # A final line break does not start a line in an editor or on GitHub, so an error at the end of
+            # the file (an unclosed quote, say) is shown just after the last character instead.
+            last = self.text[self._line_starts[line - 1]:self._line_starts[line]]
+            return line, len(last.rstrip("\r\n")) + 1
         return line + 1, index - self._line_starts[line] + 1
 
     def line_text(self, line: int) -> str:
@@ -306,6 +311,9 @@ def _describe_yaml_error(source: Source, error: yaml.YAMLError, limits: Limits) 
         elif "expected a single document" in context or "but found another document" in problem:
             problem = ("a record file holds exactly one YAML document; "
                        "remove the '---' separator and what follows")
+        elif "unexpected end of stream" in problem:
+            problem = ("the file ends before the closing quote" if "quoted scalar" in context
+                       else "the file ends too early")
         elif "found undefined alias" in problem:
             problem = "aliases are not allowed (and this one is undefined)"
         elif "exceeded maximum nesting depth" in problem:
