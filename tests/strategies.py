@@ -408,10 +408,12 @@ def mutations(draw: st.DrawFn, record: dict[str, Any], kind: str | None = None) 
         return Mutation(kind, dump(changed), name)
     if kind == "duplicate-key":
         key = draw(st.sampled_from([k for k in record if k in ("summary", "date", "type", "status", "name")]))
-        line = dump({key: record[key]}).splitlines()[0]  # a scalar: one line
+        # The whole entry: a string with line breaks is dumped over several lines, and its first line alone
+        # would be an unclosed quote (a syntax error) rather than a second key.
+        entry = dump({key: record[key]})
         body = dump(record)
         position = draw(st.sampled_from(("end", "start")))
-        text = body + line + "\n" if position == "end" else line + "\n" + body
+        text = body + entry if position == "end" else entry + body
         return Mutation(kind, text, name)
     if kind == "bad-date":
         value = draw(st.sampled_from(("2026-02-30", "2026-13-01", "26-01-05", "2026/01/05", "0000-01-01",

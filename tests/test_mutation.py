@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,11 @@ def lines_in(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
+def line_of(text: str, line: int) -> str:
+    """The 1-based line of a text, without its line break."""
+    return re.split(r"\r\n?|\n", text)[line - 1]
+
+
 def write(root: Path, history: Records, index: int, mutation: gen.Mutation) -> gen.Project:
     """The history with record `index` replaced by its mutation."""
     project = gen.Project(root)
@@ -48,13 +54,31 @@ def write(root: Path, history: Records, index: int, mutation: gen.Mutation) -> g
     return project
 
 
+# What at least one error about the mutated file must say, for each kind of break: a break that the
+# generator botched (say, a "duplicate key" that is really an unclosed quote) fails here, not by luck later.
+EXPECTED = {
+    "drop-required": r"^missing required key '",
+    "wrong-type": r"^expected (text|a number|a mapping|a list|true or false)",
+    "duplicate-key": r"^duplicate key '(summary|date|type|status|name)': first defined on line \d+",
+    "bad-date": r"is not (a real calendar date|a date in YYYY-MM-DD form)",
+    "unknown-item": r"^unknown (pre_release|deployment) checklist item '",
+    "unknown-key": r"^unknown key '",
+    "bad-enum": r"is not one of: ",
+    "bad-version": r"is not a SemVer 2\.0\.0 version|^version '.*' does not match the file name",
+    "bad-url": r"is not an http\(s\) URL",
+}
+
+
 def assert_located(problems: list[dict[str, Any]], mutation: gen.Mutation) -> None:
-    """At least one error names the mutated file, at a line and column inside it."""
+    """At least one error names the mutated file, at a line and column inside it, and says what broke."""
     mine = [p for p in problems if p["file"] == f"releases/{mutation.file_name}" and p["severity"] == "error"]
     assert mine, f"no error names releases/{mutation.file_name} ({mutation.kind}): {problems}"
     for problem in mine:
         assert 1 <= problem["line"] <= lines_in(mutation.text), (mutation.kind, problem)
-        assert problem["col"] >= 1, (mutation.kind, problem)
+        width = len(line_of(mutation.text, problem["line"]))
+        assert 1 <= problem["col"] <= width + 1, (mutation.kind, problem)
+    expected = re.compile(EXPECTED[mutation.kind])
+    assert any(expected.search(p["message"]) for p in mine), (mutation.kind, [p["message"] for p in mine])
 
 
 @pytest.fixture(scope="module")
