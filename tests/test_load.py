@@ -137,6 +137,21 @@ def test_decode_locates_the_first_bad_byte() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"a: 1\rb: \xff\n", (2, 4)),  # a lone CR ends a line here as everywhere else (found by the fuzzer)
+        (b"a: 1\r\nb: \xff\n", (2, 4)),
+        (b"a: 1\n\xff", (2, 1)),  # the first byte of a line
+        (b"\xef\xbb\xbfa: \xff", (1, 4)),  # a BOM takes no column
+        (b"\xff", (1, 1)),
+    ],
+)
+def test_decode_counts_lines_and_columns_as_positions_do(raw: bytes, expected: tuple[int, int]) -> None:
+    _, problems = decode("r.yml", raw, Limits())
+    assert [(p.line, p.col) for p in problems] == [expected]
+
+
 def test_decode_refuses_a_file_over_the_cap() -> None:
     source, problems = decode("r.yml", b"a: 1\n" * 10, Limits(max_file_bytes=49))
     assert source is None

@@ -503,9 +503,10 @@ def decode(path: str, raw: bytes, limits: Limits) -> tuple[Source | None, list[P
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        # Counted like every other position (a lone CR ends a line too); the bad byte itself stands in as
+        # U+FFFD, so the offset lies inside the text, and a BOM takes no column, as in an editor.
+        before = raw[: error.start].decode("utf-8", "replace").removeprefix("\ufeff")
+        line, col = Source(path, before + "\ufffd").position(len(before))
         byte = raw[error.start]
         message = f"file is not valid UTF-8 (byte 0x{byte:02X}); save it as UTF-8"
         return None, [Problem(path, line, col, "", message)]

@@ -7,8 +7,8 @@ as `releasebook validate` checks one (load, schema, record checks, per-file cap,
 that one release is built. A finding is any of:
 
 - an exception (a crash, as libFuzzer reports it; the input is saved under build/fuzz/artifacts/);
-- a problem outside the file: line below 1 or past the last line, column below 1, another file's name,
-  an empty message, or a formatted problem that is not one line;
+- a problem outside the file (line below 1 or past the last line, column below 1 or past the end of its
+  line), naming another file, with an empty message, or formatted on more than one line;
 - an "internal error" problem (the pipeline's safety net caught a bug);
 - no problem, yet no release (or the other way round);
 - an input slower than TIME_BOUND seconds, or memory beyond MEMORY_BOUND (RLIMIT_AS: a MemoryError).
@@ -89,13 +89,17 @@ class Target:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("utf-8", "replace")
-        last_line = len(_LINE_BREAK.split(text))  # as editors count: \n, \r\n and a lone \r end a line
+        # As editors and GitHub count lines: \n, \r\n and a lone \r end a line, and a final one starts none.
+        lines = _LINE_BREAK.split(text)
+        if len(lines) > 1 and lines[-1] == "":
+            lines.pop()
         for problem in problems:
             where = f"{problem.format()!r}"
             if problem.file != display:
                 raise Finding(f"problem names another file: {where}")
-            if not 1 <= problem.line <= last_line or problem.col < 1:
-                raise Finding(f"problem outside the file ({last_line} lines): {where}")
+            on_a_line = 1 <= problem.line <= len(lines)
+            if not on_a_line or not 1 <= problem.col <= len(lines[problem.line - 1]) + 1:
+                raise Finding(f"problem outside the file ({len(lines)} lines): {where}")
             if not problem.message.strip() or "\n" in problem.format():
                 raise Finding(f"empty or multi-line message: {where}")
             if "internal error" in problem.message:
