@@ -33,14 +33,10 @@ def broken_histories(draw: st.DrawFn) -> Case:
     return history, index, draw(gen.mutations(history[index]))
 
 
-def lines_in(text: str) -> int:
-    """Lines as an editor counts them (a final newline does not start another line)."""
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
-
-
-def line_of(text: str, line: int) -> str:
-    """The 1-based line of a text, without its line break."""
-    return re.split(r"\r\n?|\n", text)[line - 1]
+def editor_lines(text: str) -> list[str]:
+    """A text's lines as an editor shows them: LF, CRLF and a lone CR end a line, a final one starts none."""
+    lines = re.split(r"\r\n?|\n", text)
+    return lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines
 
 
 def write(root: Path, history: Records, index: int, mutation: gen.Mutation) -> gen.Project:
@@ -73,10 +69,10 @@ def assert_located(problems: list[dict[str, Any]], mutation: gen.Mutation) -> No
     """At least one error names the mutated file, at a line and column inside it, and says what broke."""
     mine = [p for p in problems if p["file"] == f"releases/{mutation.file_name}" and p["severity"] == "error"]
     assert mine, f"no error names releases/{mutation.file_name} ({mutation.kind}): {problems}"
+    lines = editor_lines(mutation.text)
     for problem in mine:
-        assert 1 <= problem["line"] <= lines_in(mutation.text), (mutation.kind, problem)
-        width = len(line_of(mutation.text, problem["line"]))
-        assert 1 <= problem["col"] <= width + 1, (mutation.kind, problem)
+        assert 1 <= problem["line"] <= len(lines), (mutation.kind, problem)
+        assert 1 <= problem["col"] <= len(lines[problem["line"] - 1]) + 1, (mutation.kind, problem)
     expected = re.compile(EXPECTED[mutation.kind])
     assert any(expected.search(p["message"]) for p in mine), (mutation.kind, [p["message"] for p in mine])
 
